@@ -1,0 +1,1 @@
+#include "Pkcs7.h"

@@ -1,0 +1,1 @@
+// Placeholder translation unit until the first driver lands (issue 4).

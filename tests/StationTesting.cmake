@@ -1,0 +1,33 @@
+# station_add_test(<name> LABEL <unit|integration|gui|fuzz|bench> SOURCES <files...> [LIBS <targets...>]
+#                  [TIMEOUT <seconds>] [ARGS <args...>] [ENV <VAR=value...>])
+# Builds a Qt Test executable and registers it with CTest, labelled, with the label's default timeout.
+function(station_add_test name)
+    cmake_parse_arguments(T "" "LABEL;TIMEOUT" "SOURCES;LIBS;ARGS;ENV" ${ARGN})
+    if(NOT T_LABEL)
+        message(FATAL_ERROR "station_add_test(${name}): LABEL is required")
+    endif()
+    add_executable(${name} ${T_SOURCES})
+    target_link_libraries(${name} PRIVATE Qt6::Test station_warnings ${T_LIBS})
+    target_compile_definitions(${name} PRIVATE
+        STATION_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+        STATION_BINARY_DIR="${PROJECT_BINARY_DIR}"
+        PROVCTL_PATH="$<TARGET_FILE:provctl>")
+    add_test(NAME ${name} COMMAND ${name} ${T_ARGS})
+    set(timeouts_unit 120)
+    set(timeouts_integration 300)
+    set(timeouts_gui 180)
+    set(timeouts_fuzz 180)
+    set(timeouts_bench 1800)
+    set(timeout ${timeouts_${T_LABEL}})
+    if(T_TIMEOUT)
+        set(timeout ${T_TIMEOUT})
+    endif()
+    set(env "QT_QPA_PLATFORM=offscreen" "QT_LOGGING_RULES=station.*.debug=false" ${T_ENV})
+    if(STATION_SANITIZE)
+        list(APPEND env "ASAN_OPTIONS=detect_leaks=1:abort_on_error=1" "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")
+    endif()
+    set_tests_properties(${name} PROPERTIES LABELS "${T_LABEL}" TIMEOUT ${timeout} ENVIRONMENT "${env}")
+    if(T_LABEL STREQUAL "integration" OR T_LABEL STREQUAL "gui" OR T_LABEL STREQUAL "bench")
+        add_dependencies(${name} provctl)
+    endif()
+endfunction()
