@@ -80,8 +80,14 @@ void MisbehavingEstServer::reconfigure()
     tls.setPrivateKey(QSslKey(reinterpret_cast<Qt::HANDLE>(pkey), QSsl::PrivateKey));
     tls.setPeerVerifyMode(QSslSocket::QueryPeer);
     tls.setCaCertificates({QSslCertificate(m_pki->caCertificate().toDer(), QSsl::Der)});
-    tls.setProtocol(QSsl::TlsV1_2OrLater);
+    tls.setProtocol(m_protocol);
     m_server.setSslConfiguration(tls);
+}
+
+void MisbehavingEstServer::setTlsProtocol(QSsl::SslProtocol protocol)
+{
+    m_protocol = protocol;
+    reconfigure();
 }
 
 quint16 MisbehavingEstServer::port() const

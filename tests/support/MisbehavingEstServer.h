@@ -61,6 +61,8 @@ public:
     [[nodiscard]] const TestPki &pki() const { return *m_pki; }
     /// Replaces the server's TLS certificate (e.g. an expired one, or one for another host name).
     void setServerIdentity(const TestPki::Identity &identity);
+    /// Restricts the TLS versions the server accepts (default: TLS 1.2 or later).
+    void setTlsProtocol(QSsl::SslProtocol protocol);
 
     /// The next request for `operation` ("simpleenroll", ...) gets `answer` instead of the default.
     void enqueue(const QString &operation, const ScriptedAnswer &answer);
@@ -91,6 +93,7 @@ private:
     QSslServer m_server;
     std::unique_ptr<TestPki> m_pki;
     TestPki::Identity m_identity;
+    QSsl::SslProtocol m_protocol = QSsl::TlsV1_2OrLater;
     QMap<QString, QQueue<ScriptedAnswer>> m_scripts;
     std::function<ScriptedAnswer(const est::HttpRequest &)> m_handler;
     QList<Received> m_received;
