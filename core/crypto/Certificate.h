@@ -49,8 +49,8 @@ public:
     [[nodiscard]] QDateTime notAfter() const;  ///< UTC
     [[nodiscard]] bool isValidAt(const QDateTime &when) const;
     [[nodiscard]] QList<SubjectAltName> subjectAltNames() const;
-    [[nodiscard]] bool isCa() const;         ///< basicConstraints cA=TRUE
-    [[nodiscard]] bool isSelfSigned() const; ///< subject == issuer and the signature verifies with its own key
+    [[nodiscard]] bool isCa() const;             ///< basicConstraints cA=TRUE
+    [[nodiscard]] bool isSelfSigned() const;     ///< subject == issuer and the signature verifies with its own key
     [[nodiscard]] QStringList extendedKeyUsages() const; ///< dotted OIDs
     /// SHA-256 over the DER, lower-case hex without separators (64 characters).
     [[nodiscard]] QString fingerprintSha256() const;

@@ -44,9 +44,9 @@ struct RequestedExtension {
 struct CsrSpec {
     DistinguishedName subject;
     QList<SubjectAltName> subjectAltNames;
-    unsigned keyUsage = 0;         ///< KeyUsageBit mask; 0 = no keyUsage extension
-    QStringList extendedKeyUsages; ///< dotted OIDs or short names ("clientAuth", "serverAuth")
-    QString challengePassword;     ///< RFC 2985 challengePassword attribute (e.g. an EST passcode)
+    unsigned keyUsage = 0;           ///< KeyUsageBit mask; 0 = no keyUsage extension
+    QStringList extendedKeyUsages;   ///< dotted OIDs or short names ("clientAuth", "serverAuth")
+    QString challengePassword;       ///< RFC 2985 challengePassword attribute (e.g. an EST passcode)
     QList<RequestedExtension> extraExtensions;
     QList<CsrAttribute> extraAttributes;
 };

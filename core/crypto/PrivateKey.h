@@ -23,7 +23,7 @@ class PrivateKey
 public:
     PrivateKey();
     ~PrivateKey();
-    PrivateKey(const PrivateKey &other); ///< shares the EVP_PKEY (up-ref)
+    PrivateKey(const PrivateKey &other);            ///< shares the EVP_PKEY (up-ref)
     PrivateKey &operator=(const PrivateKey &other);
     PrivateKey(PrivateKey &&other) noexcept;
     PrivateKey &operator=(PrivateKey &&other) noexcept;
