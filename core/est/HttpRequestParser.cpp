@@ -76,11 +76,11 @@ HttpRequestParser::State HttpRequestParser::parse()
 {
     // Each phase function returns Complete when it finished its phase (and set the next one), NeedMore
     // when it waits for bytes, or Error.
-    while (m_state == State::NeedMore) {
-        if (m_phase == Phase::Done) {
-            m_state = State::Complete;
-            break;
-        }
+    if (m_state != State::NeedMore)
+        return m_state;
+    for (;;) {
+        if (m_phase == Phase::Done)
+            return m_state = State::Complete;
         State s = State::NeedMore;
         switch (m_phase) {
         case Phase::Head: s = parseHead(); break;
@@ -88,9 +88,8 @@ HttpRequestParser::State HttpRequestParser::parse()
         default: s = parseChunked(); break;
         }
         if (s != State::Complete)
-            m_state = s;
+            return m_state = s;
     }
-    return m_state;
 }
 
 bool HttpRequestParser::takeLine(QByteArray &line, qsizetype limit, bool &tooLong)
@@ -265,14 +264,17 @@ HttpRequestParser::State HttpRequestParser::parseChunked()
             break;
         }
         case Phase::ChunkDataEnd: {
-            QByteArray line;
-            if (!takeLine(line, 2, tooLong)) {
-                if (tooLong)
-                    return failWith(400, "chunk data not followed by CRLF");
+            // Exactly CRLF (or a bare LF) must follow the chunk data.
+            const qsizetype available = m_buffer.size() - m_pos;
+            if (available < 1 || (m_buffer.at(m_pos) == '\r' && available < 2)) {
                 compact();
                 return State::NeedMore;
             }
-            if (!line.isEmpty())
+            if (m_buffer.at(m_pos) == '\n')
+                m_pos += 1;
+            else if (m_buffer.at(m_pos) == '\r' && m_buffer.at(m_pos + 1) == '\n')
+                m_pos += 2;
+            else
                 return failWith(400, "chunk data not followed by CRLF");
             m_phase = Phase::ChunkSize;
             break;
