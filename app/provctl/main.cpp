@@ -3,6 +3,7 @@
 #include "StationVersion.h"
 
 #include <QCoreApplication>
+#include <QLoggingCategory>
 #include <QTextStream>
 
 #include <functional>
@@ -38,6 +39,10 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationName(QStringLiteral("provctl"));
     QCoreApplication::setOrganizationName(QStringLiteral("ProvisioningStation"));
     QCoreApplication::setApplicationVersion(QString::fromLatin1(station::kVersion));
+
+    // Debug output of the station's categories only when asked for (QT_LOGGING_RULES=station.*.debug=true).
+    if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
+        QLoggingCategory::setFilterRules(QStringLiteral("station.*.debug=false"));
 
     QStringList args = QCoreApplication::arguments();
     QTextStream out(stdout);
