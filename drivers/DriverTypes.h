@@ -2,6 +2,8 @@
 // device says it stores. Plain values, shared by every driver and by the code above them.
 #pragma once
 
+#include "Error.h"
+
 #include <QByteArray>
 #include <QList>
 #include <QString>
@@ -12,6 +14,8 @@ namespace station::drivers {
 enum class Protocol { Station, Nrf91 };
 
 [[nodiscard]] QString protocolName(Protocol protocol); ///< "station", "nrf91"
+/// Accepts "station" and "nrf91" (case-insensitive; also "nrf9160", "nrf9161", "at").
+[[nodiscard]] Result<Protocol> parseProtocol(const QString &name);
 
 /// What a device says about itself, and the evidence it can give that it is what it says.
 struct DeviceIdentity {

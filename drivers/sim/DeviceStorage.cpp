@@ -1,10 +1,11 @@
 #include "DeviceStorage.h"
 
+#include "FileUtil.h"
+
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
-#include <QSaveFile>
 
 namespace station::drivers {
 
@@ -37,11 +38,10 @@ Result<void> DeviceStorage::load()
 Result<void> DeviceStorage::write(const QString &name, const QByteArray &data)
 {
     if (!m_directory.isEmpty()) {
-        const QString path = pathOf(name);
-        QDir().mkpath(QFileInfo(path).absolutePath());
-        QSaveFile f(path);
-        if (!f.open(QIODevice::WriteOnly) || f.write(data) != data.size() || !f.commit())
-            return fail(ErrorCode::Io, QStringLiteral("Cannot write %1").arg(path), f.errorString());
+        // Key files are created owner-only, like a device's protected storage.
+        const bool secret = QFileInfo(name).fileName().contains(QLatin1String("key"));
+        if (auto w = writeFileAtomically(pathOf(name), data, secret ? FileSecrecy::Secret : FileSecrecy::Public); !w)
+            return w;
     }
     m_blobs.insert(name, data);
     return {};
