@@ -6,11 +6,19 @@
 
 #include <QByteArray>
 #include <QByteArrayView>
+#include <QList>
 #include <QString>
 
 namespace station::crypto {
 
 enum class BodyForm { Der, Base64, Pem };
+
+/// One decoded PEM block.
+struct PemBlock {
+    QByteArray label;       ///< "CERTIFICATE", "PRIVATE KEY", ...
+    QByteArray der;         ///< the decoded body
+    bool encrypted = false; ///< traditional "Proc-Type: 4,ENCRYPTED" header present
+};
 
 class Encoding
 {
@@ -28,6 +36,11 @@ public:
     [[nodiscard]] static QByteArray toPem(QByteArrayView der, const QByteArray &label);
     /// All blocks with `label` in a PEM text (empty label = any), decoded.
     [[nodiscard]] static QList<QByteArray> pemBlocks(QByteArrayView text, const QByteArray &label = {});
+    /// All PEM blocks of a text, in order. Fails (Parse) when there is no block or a block is malformed
+    /// (no END line, END label differs, bad base64), saying which block and what is wrong.
+    [[nodiscard]] static Result<QList<PemBlock>> parsePem(QByteArrayView text);
+    /// True when `text` contains a PEM BEGIN line.
+    [[nodiscard]] static bool looksLikePem(QByteArrayView text);
     /// True when `data` is exactly one complete DER TLV (definite length).
     [[nodiscard]] static bool isSingleDerObject(QByteArrayView data);
     /// base64url without padding (RFC 4648 §5), as used by nRF91 %KEYGEN and COSE tooling.
