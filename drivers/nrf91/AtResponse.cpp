@@ -13,6 +13,7 @@ QList<QByteArray> AtResponse::valuesOf(const QByteArray &prefix) const
 
 QList<QByteArray> AtResponse::splitParameters(const QByteArray &value)
 {
+    // Blanks outside quotes are dropped; quoted content is kept byte for byte (PEM ends with a newline).
     QList<QByteArray> out;
     QByteArray current;
     bool quoted = false;
@@ -20,13 +21,13 @@ QList<QByteArray> AtResponse::splitParameters(const QByteArray &value)
         if (c == '"') {
             quoted = !quoted;
         } else if (c == ',' && !quoted) {
-            out.append(current.trimmed());
+            out.append(current);
             current.clear();
-        } else {
+        } else if (quoted || (c != ' ' && c != '\t' && c != '\r' && c != '\n')) {
             current.append(c);
         }
     }
-    out.append(quoted ? current : current.trimmed());
+    out.append(current);
     return out;
 }
 
