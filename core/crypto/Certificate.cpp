@@ -243,9 +243,11 @@ PrivateKey Certificate::publicKey() const
 {
     if (!m_cert)
         return {};
-    EVP_PKEY *key = X509_get_pubkey(m_cert);
+    // Decoded afresh from the SubjectPublicKeyInfo: X509_get_pubkey() may hand back the very EVP_PKEY
+    // (private half included) that the certificate was built with.
+    auto key = PrivateKey::publicFromSpkiDer(publicKeyDer());
     clearOpenSslErrors();
-    return PrivateKey::adopt(key);
+    return key ? *key : PrivateKey();
 }
 
 QByteArray Certificate::publicKeyDer() const

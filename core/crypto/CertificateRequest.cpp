@@ -251,9 +251,11 @@ PrivateKey CertificateRequest::publicKey() const
 {
     if (!m_req)
         return {};
-    EVP_PKEY *key = X509_REQ_get_pubkey(m_req);
+    // Decoded afresh from the SubjectPublicKeyInfo: X509_REQ_get_pubkey() may hand back the very EVP_PKEY
+    // (private half included) that the request was built with.
+    auto key = PrivateKey::publicFromSpkiDer(publicKeyDer());
     clearOpenSslErrors();
-    return PrivateKey::adopt(key);
+    return key ? *key : PrivateKey();
 }
 
 QByteArray CertificateRequest::publicKeyDer() const

@@ -1,5 +1,7 @@
 // An X.500 distinguished name as the station handles it: parsed from the OpenSSL "/CN=x/O=y" form or
-// the RFC 4514 "CN=x,O=y" form, printed in RFC 4514 order, and converted to/from X509_NAME.
+// the RFC 4514 "CN=x,O=y" form, printed with RFC 4514 escaping, and converted to/from X509_NAME. Both
+// text forms keep the written order, which is also the X509_NAME (DER) order — as `openssl -subj` and
+// `openssl x509 -subject` do — rather than RFC 4514's reversed order.
 #pragma once
 
 #include "Error.h"

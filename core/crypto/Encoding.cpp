@@ -162,15 +162,19 @@ Result<QList<PemBlock>> Encoding::parsePem(QByteArrayView text)
         // RFC 1421 headers (traditional encrypted keys): "Name: value" lines up to a blank line.
         if (body.indexOf(':') >= 0) {
             QByteArrayView rest = body;
+            bool sawHeader = false;
             while (!rest.isEmpty()) {
                 const qsizetype nl = rest.indexOf('\n');
                 const QByteArrayView line = nl < 0 ? rest : rest.first(nl);
                 rest = nl < 0 ? QByteArrayView() : rest.sliced(nl + 1);
                 if (line.indexOf(':') >= 0) {
+                    sawHeader = true;
                     if (line.indexOf(QByteArrayView("ENCRYPTED")) >= 0)
                         block.encrypted = true;
                     continue;
                 }
+                if (!sawHeader && trimmed(line).isEmpty())
+                    continue; // the end of the BEGIN line
                 if (!trimmed(line).isEmpty())
                     return fail(ErrorCode::Parse,
                                 QStringLiteral("Malformed PEM: block %1 has headers without a blank line after them")

@@ -67,6 +67,7 @@ private slots:
         QVERIFY(!leaf->isSelfSigned());
         QVERIFY(leaf->isSignedBy(m_ca));
         QVERIFY(leaf->matchesKey(*leafKey));
+        QVERIFY(!leaf->publicKey().isPrivate()); // never the key object the certificate was built with
         QCOMPARE(leaf->issuer(), m_ca.subject());
         QCOMPARE(leaf->subjectAltNames(), profile.subjectAltNames);
         QCOMPARE(leaf->extendedKeyUsages(), QStringList{QStringLiteral("1.3.6.1.5.5.7.3.2")});
@@ -82,6 +83,25 @@ private slots:
         auto chain = ChainVerifier({m_ca}).verify(*leaf);
         QVERIFY2(chain, qPrintable(chain ? QString() : chain.error().toString()));
         QCOMPARE(chain->size(), 2);
+    }
+
+    void issue_fromCsrPublicKey_asTheLabCaDoes()
+    {
+        auto deviceKey = PrivateKey::generate(KeyType::EcP384);
+        CsrSpec spec;
+        spec.subject = *DistinguishedName::parse(QStringLiteral("/CN=dev-csr/serialNumber=42"));
+        auto csr = CertificateRequest::create(spec, *deviceKey);
+        QVERIFY(csr && csr->verifySignature());
+        CertificateProfile profile;
+        profile.subject = csr->subject();
+        profile.extendedKeyUsages = {QStringLiteral("clientAuth")};
+        const PrivateKey publicOnly = csr->publicKey();
+        QVERIFY(!publicOnly.isPrivate());
+        auto cert = CertificateIssuer::issue(profile, publicOnly, m_ca, m_caKey);
+        QVERIFY2(cert, qPrintable(cert ? QString() : cert.error().toString()));
+        QVERIFY(cert->matchesKey(*deviceKey));
+        QCOMPARE(cert->publicKeyDer(), csr->publicKeyDer());
+        QCOMPARE(cert->subject(), csr->subject());
     }
 
     void issue_explicitSerialAndDates_areUsed()

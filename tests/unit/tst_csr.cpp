@@ -58,6 +58,7 @@ private slots:
         QCOMPARE(csr->extendedKeyUsages(), (QStringList{"1.3.6.1.5.5.7.3.2", "1.3.6.1.5.5.7.3.1"}));
         QCOMPARE(csr->challengePassword(), spec.challengePassword);
         QVERIFY(csr->publicKey().publicKeyEquals(*key));
+        QVERIFY(!csr->publicKey().isPrivate()); // never the signing key object itself
         QCOMPARE(csr->publicKeyDer(), key->publicKeyDer());
         QVERIFY(csr->attributeOids().contains(QStringLiteral("1.2.840.113549.1.9.7")));
         QVERIFY(csr->attributeOids().contains(QStringLiteral("1.2.840.113549.1.9.14")));

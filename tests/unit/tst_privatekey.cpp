@@ -3,6 +3,7 @@
 // and the errors for wrong passphrases and bad input.
 #include "CryptoFixtures.h"
 #include "crypto/Certificate.h"
+#include "crypto/Encoding.h"
 #include "crypto/PrivateKey.h"
 #include "crypto/SecretBytes.h"
 
@@ -117,6 +118,8 @@ private slots:
         QTest::newRow("encrypted PKCS#8 DER")
             << "p384-encrypted.der" << QByteArray(test::kPkcs8Passphrase) << "EC-P384";
         QTest::newRow("Ed25519 PEM") << "ed25519-pkcs8.pem" << QByteArray() << "Ed25519";
+        QTest::newRow("encrypted traditional RSA PEM")
+            << "rsa2048-traditional-encrypted.pem" << QByteArray(test::kPkcs8Passphrase) << "RSA-2048";
     }
 
     void fromAny_opensslFixtures_import()
@@ -130,6 +133,21 @@ private slots:
         QVERIFY2(key, qPrintable(key ? QString() : key.error().toString()));
         QVERIFY(key->isPrivate());
         QCOMPARE(key->algorithmName(), algorithm);
+    }
+
+    void fromDer_traditionalEcDer_imports()
+    {
+        // The DER inside "EC PRIVATE KEY" (RFC 5915), as devices often store it.
+        const QList<QByteArray> blocks =
+            Encoding::pemBlocks(test::cryptoFixture(QStringLiteral("p256-traditional.pem")), "EC PRIVATE KEY");
+        QCOMPARE(blocks.size(), 1);
+        auto key = PrivateKey::fromDer(blocks.first());
+        QVERIFY2(key, qPrintable(key ? QString() : key.error().toString()));
+        auto pkcs8 = PrivateKey::fromDer(test::cryptoFixture(QStringLiteral("p256-pkcs8.der")));
+        QVERIFY(pkcs8);
+        QVERIFY(key->publicKeyEquals(*pkcs8));
+        // PKCS#8 export of the traditional key is what `openssl pkcs8 -topk8 -nocrypt -outform DER` wrote.
+        QCOMPARE(key->toPkcs8Der()->bytes(), test::cryptoFixture(QStringLiteral("p256-pkcs8.der")));
     }
 
     void fromPem_encryptedAndPlain_haveSamePublicKeyAsOpenssl()
@@ -153,6 +171,8 @@ private slots:
         QTest::newRow("PEM missing") << "p384-encrypted.pem" << QByteArray();
         QTest::newRow("DER wrong") << "p384-encrypted.der" << QByteArray("fixture-pas");
         QTest::newRow("DER missing") << "p384-encrypted.der" << QByteArray();
+        QTest::newRow("traditional PEM wrong") << "rsa2048-traditional-encrypted.pem" << QByteArray("nope");
+        QTest::newRow("traditional PEM missing") << "rsa2048-traditional-encrypted.pem" << QByteArray();
     }
 
     void fromAny_wrongOrMissingPassphrase_isAuthenticationError()

@@ -10,6 +10,7 @@ PASS12=p12-secret
 # Keys in each format the station imports.
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out rsa2048-pkcs8.pem
 openssl pkey -in rsa2048-pkcs8.pem -traditional -out rsa2048-traditional.pem
+openssl pkey -in rsa2048-pkcs8.pem -traditional -aes256 -passout pass:$PASS8 -out rsa2048-traditional-encrypted.pem
 openssl ecparam -name prime256v1 -genkey -noout -out p256-traditional.pem
 openssl pkcs8 -topk8 -nocrypt -in p256-traditional.pem -outform DER -out p256-pkcs8.der
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out p384-pkcs8.pem

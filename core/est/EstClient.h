@@ -1,0 +1,91 @@
+// The asynchronous EST client (RFC 7030) on Qt Network. One client talks to one server (base URL with
+// any label / DMS segment) and keeps its connections alive, so a batch of enrollments shares TLS
+// sessions. Every operation returns an EstReply that finishes on the event loop; nothing blocks the
+// calling thread. Issued certificates are verified (key match + chain to the CA set) before success.
+#pragma once
+
+#include "EstClientConfig.h"
+#include "EstOperation.h"
+#include "EstReply.h"
+
+#include "crypto/Certificate.h"
+#include "crypto/CertificateRequest.h"
+
+#include <QList>
+#include <QNetworkRequest>
+#include <QObject>
+#include <QPointer>
+#include <QSslConfiguration>
+
+#include <functional>
+
+class QNetworkAccessManager;
+
+namespace station::est {
+
+class EstClient : public QObject
+{
+    Q_OBJECT
+public:
+    explicit EstClient(EstClientConfig config, QObject *parent = nullptr);
+    ~EstClient() override;
+
+    /// Checks a configuration before use: https URL, credentials complete for the auth mode.
+    [[nodiscard]] static Result<void> validate(const EstClientConfig &config);
+
+    [[nodiscard]] const EstClientConfig &config() const { return m_config; }
+    /// base URL + "/" + operation.
+    [[nodiscard]] QUrl operationUrl(EstOperation op) const;
+
+    /// GET /cacerts over an authenticated TLS connection. On success the client keeps the set for
+    /// verifying issued certificates (unless the configuration fixed caCertificates).
+    EstReply *fetchCaCerts();
+    /// RFC 7030 §4.1.1: GET /cacerts without authenticating the server's certificate chain (the host
+    /// name must still match). The result is NOT trusted: show it, let a person confirm a fingerprint
+    /// (TrustBootstrap), then setTrustAnchors(). Uses its own connection, never reused afterwards.
+    EstReply *fetchCaCertsForBootstrap();
+    /// GET /csrattrs; 404 and 204 finish successfully with no attributes.
+    EstReply *fetchCsrAttrs();
+    EstReply *simpleEnroll(const crypto::CertificateRequest &csr);
+    /// POST /simplereenroll; the configuration's client identity should be the certificate being renewed.
+    EstReply *simpleReenroll(const crypto::CertificateRequest &csr);
+    /// POST /serverkeygen; the key comes back in EstReply::takePrivateKey().
+    EstReply *serverKeygen(const crypto::CertificateRequest &csr);
+
+    /// Replaces the TLS trust anchors (e.g. after a confirmed bootstrap); open connections are dropped.
+    void setTrustAnchors(const QList<crypto::Certificate> &anchors);
+    /// Sets the CA set issued certificates are verified against.
+    void setCaCertificates(const QList<crypto::Certificate> &certificates);
+    [[nodiscard]] const QList<crypto::Certificate> &caCertificates() const { return m_caCertificates; }
+
+    /// TLS handshakes this client has completed (a batch over one kept-alive connection shows 1).
+    [[nodiscard]] int tlsHandshakeCount() const { return m_tlsHandshakes; }
+
+signals:
+    /// The HTTP exchange, one message per request or answer, when config.traceExchanges is set.
+    void trace(const QString &text);
+
+private:
+    friend class EstReply;
+    EstReply *create(EstOperation op, const crypto::CertificateRequest *csr, bool bootstrap = false);
+    [[nodiscard]] QNetworkAccessManager *createNetworkAccessManager(QObject *parent) const;
+    [[nodiscard]] QSslConfiguration sslConfiguration() const;
+    [[nodiscard]] QNetworkRequest buildRequest(EstOperation op) const;
+    [[nodiscard]] QDateTime now() const;
+    /// Calls `done` with the CA set, fetching /cacerts first if needed (one fetch for all waiters).
+    void withCaCertificates(QObject *context, std::function<void(const Result<QList<crypto::Certificate>> &)> done);
+    void noteHandshake() { ++m_tlsHandshakes; }
+
+    EstClientConfig m_config;
+    QNetworkAccessManager *m_nam = nullptr;
+    QList<crypto::Certificate> m_caCertificates;
+    QPointer<EstReply> m_caFetch;
+    struct CaWaiter {
+        QPointer<QObject> context;
+        std::function<void(const Result<QList<crypto::Certificate>> &)> done;
+    };
+    QList<CaWaiter> m_caWaiters;
+    int m_tlsHandshakes = 0;
+};
+
+} // namespace station::est

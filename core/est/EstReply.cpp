@@ -1,0 +1,470 @@
+#include "EstReply.h"
+
+#include "EstClient.h"
+#include "EstClientLogging.h"
+#include "EstResponseDecoder.h"
+#include "IssuedCertificateVerifier.h"
+#include "MultipartParser.h"
+#include "RetryAfter.h"
+
+#include "crypto/Encoding.h"
+
+#include <QNetworkAccessManager>
+#include <QSslCipher>
+#include <QSslConfiguration>
+
+namespace station::est {
+
+namespace {
+
+/// Trust errors a bootstrap may skip: the chain cannot be checked because no anchor exists yet. The host
+/// name and validity period are still enforced.
+bool bootstrapMaySkip(QSslError::SslError e)
+{
+    switch (e) {
+    case QSslError::UnableToGetIssuerCertificate:
+    case QSslError::UnableToGetLocalIssuerCertificate:
+    case QSslError::UnableToVerifyFirstCertificate:
+    case QSslError::SelfSignedCertificate:
+    case QSslError::SelfSignedCertificateInChain:
+    case QSslError::CertificateUntrusted: return true;
+    default: return false;
+    }
+}
+
+bool isTransportError(QNetworkReply::NetworkError e)
+{
+    return e != QNetworkReply::NoError && int(e) < 200; // 1-99 connection, 101-199 proxy
+}
+
+QString printable(const QByteArray &body)
+{
+    constexpr int kMax = 4096;
+    for (char c : body.left(kMax)) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 && c != '\n' && c != '\r' && c != '\t')
+            return QStringLiteral("[%1 bytes of binary data]").arg(body.size());
+    }
+    QString text = QString::fromUtf8(body.left(kMax));
+    if (body.size() > kMax)
+        text += QStringLiteral("\n[... %1 more bytes]").arg(body.size() - kMax);
+    return text;
+}
+
+} // namespace
+
+EstReply::EstReply(EstClient *client, EstOperation op, QByteArray csrDer, QByteArray csrPublicKeyDer,
+                   QString csrCommonName, bool bootstrap)
+    : QObject(client), m_client(client), m_op(op), m_csrDer(std::move(csrDer)),
+      m_csrPublicKeyDer(std::move(csrPublicKeyDer)), m_csrCommonName(std::move(csrCommonName)), m_bootstrap(bootstrap)
+{
+    m_retryTimer.setSingleShot(true);
+    m_exchangeTimer.setSingleShot(true);
+    connect(&m_retryTimer, &QTimer::timeout, this, &EstReply::send);
+    connect(&m_exchangeTimer, &QTimer::timeout, this, [this] {
+        m_timedOut = true;
+        if (m_reply)
+            m_reply->abort();
+    });
+}
+
+EstReply::~EstReply()
+{
+    if (m_reply) {
+        m_reply->disconnect(this);
+        m_reply->abort();
+        m_reply->deleteLater();
+    }
+}
+
+void EstReply::start()
+{
+    if (m_started || m_finished)
+        return;
+    m_started = true;
+    if (!m_client) {
+        failWith(Error(ErrorCode::Cancelled, QStringLiteral("The EST client was destroyed")));
+        return;
+    }
+    if (auto valid = EstClient::validate(m_client->config()); !valid) {
+        failWith(valid.error());
+        return;
+    }
+    if (m_bootstrap)
+        m_nam = m_client->createNetworkAccessManager(this); // a connection nobody reuses after the bootstrap
+    else
+        m_nam = m_client->m_nam;
+    m_deadline = m_client->now().addSecs(m_client->config().retryDeadline.count());
+
+    const bool issues = m_op == EstOperation::SimpleEnroll || m_op == EstOperation::SimpleReenroll ||
+                        m_op == EstOperation::ServerKeygen;
+    if (!issues) {
+        send();
+        return;
+    }
+    // Fetch the CA set first: a certificate that cannot be verified is not worth asking for.
+    m_client->withCaCertificates(this, [this](const Result<QList<crypto::Certificate>> &cas) {
+        if (m_finished)
+            return;
+        if (!cas) {
+            failWith(cas.error());
+            return;
+        }
+        send();
+    });
+}
+
+void EstReply::send()
+{
+    if (m_finished || !m_client)
+        return;
+    ++m_attempts;
+    m_sslErrors.clear();
+    m_timedOut = m_tooLarge = false;
+    QNetworkRequest request = m_client->buildRequest(m_op);
+    QByteArray body;
+    if (estOperationSendsCsr(m_op)) {
+        // 64-column lines with LF: some servers (libest) reject one long line, none reject these.
+        body = crypto::Encoding::encodeBase64(m_csrDer, 64, false);
+        if (!body.endsWith('\n'))
+            body += '\n';
+        m_reply = m_nam->post(request, body);
+    } else {
+        m_reply = m_nam->get(request);
+    }
+    traceRequest(body);
+    qCDebug(lcEstClient) << "sending" << estOperationPath(m_op) << "attempt" << m_attempts << "to"
+                         << request.url().toDisplayString();
+
+    QNetworkReply *reply = m_reply;
+    connect(reply, &QNetworkReply::sslErrors, this, [this, reply](const QList<QSslError> &errors) {
+        m_sslErrors = errors;
+        if (!m_bootstrap)
+            return;
+        QList<QSslError> skippable;
+        for (const QSslError &e : errors) {
+            if (bootstrapMaySkip(e.error()))
+                skippable.append(e);
+        }
+        if (skippable.size() == errors.size())
+            reply->ignoreSslErrors(skippable);
+    });
+    connect(reply, &QNetworkReply::encrypted, this, [this, reply] {
+        if (m_client)
+            m_client->noteHandshake();
+        const QSslConfiguration s = reply->sslConfiguration();
+        qCDebug(lcEstClient) << "TLS handshake done:" << s.sessionProtocol() << s.sessionCipher().name();
+        if (m_client && m_client->config().traceExchanges)
+            emit m_client->trace(QStringLiteral("* TLS handshake with %1: %2, peer '%3'")
+                                     .arg(reply->url().authority(), s.sessionCipher().protocolString(),
+                                          s.peerCertificate().subjectDisplayName()));
+    });
+    connect(reply, &QNetworkReply::downloadProgress, this, [this, reply](qint64 received, qint64 total) {
+        if (!m_client)
+            return;
+        const qint64 limit = m_client->config().maxResponseBytes;
+        if (received > limit || total > limit) {
+            m_tooLarge = true;
+            reply->abort();
+        }
+    });
+    connect(reply, &QNetworkReply::finished, this, &EstReply::onReplyFinished);
+    m_exchangeTimer.start(m_client->config().requestTimeout);
+}
+
+void EstReply::onReplyFinished()
+{
+    QNetworkReply *reply = m_reply;
+    if (!reply || m_finished)
+        return;
+    m_exchangeTimer.stop();
+    m_reply = nullptr;
+    reply->deleteLater();
+    reply->disconnect(this);
+
+    const QVariant statusAttr = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
+    m_status = statusAttr.isValid() ? statusAttr.toInt() : 0;
+    QByteArray body = reply->readAll();
+    const QByteArray contentType = reply->rawHeader("Content-Type");
+    const QList<QSslCertificate> peer = reply->sslConfiguration().peerCertificateChain();
+    if (!peer.isEmpty())
+        m_peerChain = peer;
+    if (m_status != 0)
+        traceResponse(reply, m_status, body, contentType);
+
+    const EstFailureContext context = failureContext();
+    if (m_cancelled) {
+        failWith(
+            Error(ErrorCode::Cancelled, QStringLiteral("The %1 request was cancelled").arg(estOperationPath(m_op))));
+        return;
+    }
+    if (m_timedOut) {
+        failWith(EstErrorClassifier::classifyNetwork(QNetworkReply::TimeoutError,
+                                                     QStringLiteral("no complete answer within %1 ms")
+                                                         .arg(m_client ? m_client->config().requestTimeout.count() : 0),
+                                                     {}, context));
+        return;
+    }
+    if (m_tooLarge) {
+        failWith(Error(ErrorCode::Parse, QStringLiteral("The EST server's answer is too large"),
+                       QStringLiteral("more than %1 bytes").arg(m_client ? m_client->config().maxResponseBytes : 0),
+                       QStringLiteral("Check that the URL points at an EST server")));
+        return;
+    }
+    const QNetworkReply::NetworkError netError = reply->error();
+    if (m_status == 0 || isTransportError(netError)) {
+        Error e = EstErrorClassifier::classifyNetwork(netError, reply->errorString(), m_sslErrors, context);
+        e.httpStatus = m_status;
+        failWith(e);
+        return;
+    }
+    handleAnswer(m_status, std::move(body), contentType, reply->rawHeader("Retry-After"));
+}
+
+void EstReply::handleAnswer(int status, QByteArray body, const QByteArray &contentType, const QByteArray &retryAfter)
+{
+    if (status == 202) {
+        scheduleRetry(retryAfter);
+        return;
+    }
+    if (m_op == EstOperation::CsrAttrs && (status == 204 || status == 404)) {
+        // RFC 7030 §4.5.2: no attributes (Lamassu has no csrattrs route and answers 404).
+        m_csrAttributes = {};
+        succeed();
+        return;
+    }
+    if (status != 200) {
+        failWith(EstErrorClassifier::classifyHttp(status, body, contentType, failureContext()));
+        return;
+    }
+    switch (m_op) {
+    case EstOperation::CaCerts: {
+        auto certs = EstResponseDecoder::decodeCertificates(body);
+        if (!certs) {
+            failWith(certs.error().withContext(QStringLiteral("cacerts")));
+            return;
+        }
+        m_caCertificates = *certs;
+        if (!m_bootstrap && m_client && m_client->config().caCertificates.isEmpty())
+            m_client->setCaCertificates(m_caCertificates);
+        succeed();
+        return;
+    }
+    case EstOperation::CsrAttrs: {
+        auto attrs = EstResponseDecoder::decodeCsrAttributes(body);
+        if (!attrs) {
+            failWith(attrs.error());
+            return;
+        }
+        m_csrAttributes = *attrs;
+        succeed();
+        return;
+    }
+    case EstOperation::SimpleEnroll:
+    case EstOperation::SimpleReenroll: {
+        auto certs = EstResponseDecoder::decodeCertificates(body);
+        if (!certs) {
+            failWith(certs.error().withContext(estOperationPath(m_op)));
+            return;
+        }
+        verifyIssued(*certs, m_csrPublicKeyDer);
+        return;
+    }
+    case EstOperation::ServerKeygen: {
+        auto parts = EstResponseDecoder::decodeServerKeygen(body, contentType);
+        crypto::wipe(body);
+        if (!parts) {
+            failWith(parts.error());
+            return;
+        }
+        m_privateKey = std::move(parts->privateKeyPkcs8);
+        verifyIssued(parts->certificates, parts->publicKeyDer);
+        if (m_failed)
+            m_privateKey.clear();
+        return;
+    }
+    }
+}
+
+void EstReply::verifyIssued(const QList<crypto::Certificate> &returned, const QByteArray &expectedKey)
+{
+    if (!m_client) {
+        failWith(Error(ErrorCode::Cancelled, QStringLiteral("The EST client was destroyed")));
+        return;
+    }
+    auto verified =
+        IssuedCertificateVerifier::verify(returned, expectedKey, m_client->caCertificates(), m_client->now());
+    if (!verified) {
+        failWith(verified.error());
+        return;
+    }
+    m_certificate = verified->certificate;
+    m_chain = verified->chain;
+    qCInfo(lcEstClient) << estOperationPath(m_op) << "issued" << m_certificate.subject().toString() << "serial"
+                        << m_certificate.serialHex();
+    succeed();
+}
+
+void EstReply::scheduleRetry(const QByteArray &retryAfter)
+{
+    if (!m_client) {
+        failWith(Error(ErrorCode::Cancelled, QStringLiteral("The EST client was destroyed")));
+        return;
+    }
+    const EstClientConfig &config = m_client->config();
+    const QDateTime now = m_client->now();
+    const std::optional<std::chrono::seconds> asked = RetryAfter::parse(retryAfter, now);
+    const std::chrono::seconds delay = asked.value_or(config.defaultRetryDelay);
+    if (m_attempts > config.maxRetries) {
+        Error e(ErrorCode::Timeout,
+                QStringLiteral("The EST server still had not issued the certificate after %1 attempts").arg(m_attempts),
+                QStringLiteral("HTTP 202 Accepted, Retry-After: %1").arg(QString::fromLatin1(retryAfter)),
+                QStringLiteral("The request may be waiting for manual approval at the CA; try again later or raise "
+                               "--max-retries"));
+        e.httpStatus = 202;
+        failWith(e);
+        return;
+    }
+    if (now.addSecs(delay.count()) > m_deadline) {
+        Error e(ErrorCode::Timeout,
+                QStringLiteral("The EST server asks to retry in %1 s, past the deadline for this request")
+                    .arg(delay.count()),
+                QStringLiteral("HTTP 202 Accepted, Retry-After: %1").arg(QString::fromLatin1(retryAfter)),
+                QStringLiteral("Try again later, or raise --retry-deadline"));
+        e.httpStatus = 202;
+        failWith(e);
+        return;
+    }
+    const qint64 delayMs = qint64(delay.count()) * 1000;
+    qCInfo(lcEstClient) << estOperationPath(m_op) << "accepted (202); retrying in" << delay.count() << "s";
+    if (config.traceExchanges)
+        emit m_client->trace(QStringLiteral("* 202 Accepted: retry %1 in %2 s").arg(m_attempts).arg(delay.count()));
+    emit retryScheduled(m_attempts, delayMs);
+    m_retryTimer.start(std::chrono::milliseconds(delayMs));
+}
+
+void EstReply::cancel()
+{
+    if (m_finished)
+        return;
+    m_cancelled = true;
+    m_retryTimer.stop();
+    if (m_reply) {
+        m_reply->abort(); // finishes through onReplyFinished
+        if (m_finished)
+            return;
+    }
+    failWith(Error(ErrorCode::Cancelled, QStringLiteral("The %1 request was cancelled").arg(estOperationPath(m_op))));
+}
+
+void EstReply::succeed()
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    m_failed = false;
+    emit finished();
+}
+
+void EstReply::failWith(Error error)
+{
+    if (m_finished)
+        return;
+    m_exchangeTimer.stop();
+    m_retryTimer.stop();
+    if (QNetworkReply *reply = m_reply) {
+        m_reply = nullptr;
+        reply->disconnect(this);
+        reply->abort();
+        reply->deleteLater();
+    }
+    m_finished = true;
+    m_failed = true;
+    m_privateKey.clear();
+    if (error.httpStatus == 0)
+        error.httpStatus = m_status;
+    m_error = std::move(error);
+    qCWarning(lcEstClient).noquote() << estOperationPath(m_op) << "failed:" << m_error.toString();
+    emit finished();
+}
+
+EstFailureContext EstReply::failureContext() const
+{
+    EstFailureContext c;
+    c.operation = m_op;
+    c.csrCommonName = m_csrCommonName;
+    if (!m_client)
+        return c;
+    const EstClientConfig &config = m_client->config();
+    c.url = m_client->operationUrl(m_op);
+    c.now = m_client->now();
+    switch (config.auth) {
+    case EstAuthMode::None: c.auth = EstFailureContext::Auth::None; break;
+    case EstAuthMode::Basic: c.auth = EstFailureContext::Auth::Basic; break;
+    case EstAuthMode::ClientCertificate: c.auth = EstFailureContext::Auth::ClientCertificate; break;
+    }
+    c.basicUser = config.user;
+    if (!config.clientIdentity.certificate.isNull()) {
+        c.clientCertificateSubject = config.clientIdentity.certificate.subject().toString();
+        c.clientCertificateNotAfter = config.clientIdentity.certificate.notAfter();
+    }
+    return c;
+}
+
+void EstReply::traceRequest(const QByteArray &body)
+{
+    if (!m_client || !m_client->config().traceExchanges)
+        return;
+    const QNetworkRequest request = m_reply->request();
+    QString text =
+        QStringLiteral("> %1 %2 HTTP/1.1\n")
+            .arg(body.isEmpty() ? QStringLiteral("GET") : QStringLiteral("POST"), request.url().toDisplayString());
+    for (const QByteArray &name : request.rawHeaderList()) {
+        const QByteArray value = name.compare("Authorization", Qt::CaseInsensitive) == 0 ? QByteArray("[redacted]")
+                                                                                         : request.rawHeader(name);
+        text += QStringLiteral("> %1: %2\n").arg(QString::fromLatin1(name), QString::fromLatin1(value));
+    }
+    if (m_client->config().auth == EstAuthMode::ClientCertificate)
+        text += QStringLiteral("* TLS client certificate: %1\n")
+                    .arg(m_client->config().clientIdentity.certificate.subject().toString());
+    if (!body.isEmpty())
+        text += QStringLiteral(">\n") + QString::fromLatin1(body);
+    emit m_client->trace(text);
+}
+
+void EstReply::traceResponse(QNetworkReply *reply, int status, const QByteArray &body, const QByteArray &contentType)
+{
+    if (!m_client || !m_client->config().traceExchanges)
+        return;
+    QString text = QStringLiteral("< HTTP %1 %2\n")
+                       .arg(status)
+                       .arg(reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString());
+    for (const auto &[name, value] : reply->rawHeaderPairs())
+        text += QStringLiteral("< %1: %2\n").arg(QString::fromLatin1(name), QString::fromLatin1(value));
+    text += QStringLiteral("<\n");
+    if (m_op == EstOperation::ServerKeygen && status == 200) {
+        // Show the structure, never the key part.
+        auto boundary = MultipartParser::boundaryFromContentType(contentType);
+        auto parts =
+            boundary ? MultipartParser::parse(body, *boundary) : Result<QList<MimePart>>(fail(boundary.error()));
+        if (!parts) {
+            text += QStringLiteral("[%1 bytes not shown: the answer may hold a private key]").arg(body.size());
+        } else {
+            for (MimePart &p : *parts) {
+                text += QStringLiteral("--- part\n");
+                for (const auto &[name, value] : p.headers)
+                    text += QStringLiteral("%1: %2\n").arg(QString::fromLatin1(name), QString::fromLatin1(value));
+                const bool secret =
+                    p.mediaType().contains("pkcs8") || p.body.contains("PRIVATE KEY") || p.mediaType().isEmpty();
+                text += secret ? QStringLiteral("[private key, %1 bytes, not shown]\n").arg(p.body.size())
+                               : printable(p.body) + QLatin1Char('\n');
+                p.wipe();
+            }
+        }
+    } else {
+        text += printable(body);
+    }
+    emit m_client->trace(text);
+}
+
+} // namespace station::est

@@ -1,0 +1,370 @@
+#include "LabEstServer.h"
+
+#include "MultipartWriter.h"
+#include "crypto/Encoding.h"
+#include "crypto/Pkcs7.h"
+#include "crypto/SecretBytes.h"
+
+#include <QFutureWatcher>
+#include <QLoggingCategory>
+#include <QSslCertificate>
+#include <QSslKey>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <openssl/crypto.h>
+
+Q_LOGGING_CATEGORY(lcLabEst, "station.est.labserver")
+
+namespace station::est {
+
+using namespace station::crypto;
+
+namespace {
+
+const QByteArray kWellKnown = "/.well-known/est/";
+const QByteArray kPkcs7Type = "application/pkcs7-mime; smime-type=certs-only";
+const QByteArray kBoundary = "estLabServerBoundary";
+
+bool isEnrollment(const QString &op)
+{
+    return op == QLatin1String("simpleenroll") || op == QLatin1String("simplereenroll")
+           || op == QLatin1String("serverkeygen");
+}
+
+bool isKnownOperation(const QString &op)
+{
+    return isEnrollment(op) || op == QLatin1String("cacerts") || op == QLatin1String("csrattrs");
+}
+
+HttpResponse base64Response(const QByteArray &contentType, const QByteArray &der)
+{
+    // 64-column LF lines: what `base64 -d`, libest and every RFC 8951 client accept.
+    HttpResponse response(200, contentType, Encoding::encodeBase64(der, 64, false));
+    response.setHeader("Content-Transfer-Encoding", "base64");
+    return response;
+}
+
+HttpResponse unauthorized(const QByteArray &message, bool basic)
+{
+    HttpResponse response = HttpResponse::text(401, message);
+    if (basic)
+        response.setHeader("WWW-Authenticate", "Basic realm=\"EST lab\", charset=\"UTF-8\"");
+    return response;
+}
+
+bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
+{
+    return a.size() == b.size() && CRYPTO_memcmp(a.constData(), b.constData(), size_t(a.size())) == 0;
+}
+
+} // namespace
+
+Result<LabEstServer::AuthMode> LabEstServer::parseAuthMode(const QString &text)
+{
+    const QString t = text.trimmed().toLower();
+    if (t == QLatin1String("mtls"))
+        return AuthMode::MutualTls;
+    if (t == QLatin1String("basic"))
+        return AuthMode::Basic;
+    if (t == QLatin1String("none"))
+        return AuthMode::None;
+    return fail(ErrorCode::InvalidArgument, QStringLiteral("unknown authentication mode '%1'").arg(text), {},
+                QStringLiteral("use one of mtls, basic, none"));
+}
+
+CsrAttributes LabEstServer::defaultCsrAttributes()
+{
+    CsrAttributes attrs;
+    attrs.addOid(QStringLiteral("1.2.840.10045.4.3.2"));                           // ecdsa-with-SHA256
+    attrs.addAttribute(QStringLiteral("1.2.840.10045.2.1"),                        // id-ecPublicKey
+                       {QByteArray::fromHex("06082a8648ce3d030107")});            //   { prime256v1 }
+    return attrs;
+}
+
+LabEstServer::LabEstServer(LabCa ca, Options options, QObject *parent)
+    : QObject(parent), m_ca(std::move(ca)), m_options(std::move(options))
+{
+}
+
+LabEstServer::~LabEstServer() = default;
+
+Result<void> LabEstServer::listen(const QHostAddress &address, quint16 port)
+{
+    HttpsServer::Options opts;
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setLocalCertificate(QSslCertificate(m_ca.serverCertificate().toDer(), QSsl::Der));
+    {
+        auto keyDer = m_ca.serverKey().toPkcs8Der();
+        if (!keyDer)
+            return fail(keyDer.error());
+        const QSsl::KeyAlgorithm algorithm = m_ca.serverKey().algorithmName().startsWith(QStringLiteral("RSA"))
+                                                 ? QSsl::Rsa
+                                                 : QSsl::Ec;
+        QSslKey key(keyDer->bytes(), algorithm, QSsl::Der, QSsl::PrivateKey);
+        if (key.isNull())
+            return fail(ErrorCode::Tls, QStringLiteral("the TLS stack cannot use the lab server key"));
+        tls.setPrivateKey(key);
+    }
+    tls.setCaCertificates({QSslCertificate(m_ca.caCertificate().toDer(), QSsl::Der)});
+    // Ask for a client certificate, never require it at TLS level: the EST layer answers 401 with a reason.
+    tls.setPeerVerifyMode(QSslSocket::QueryPeer);
+    tls.setProtocol(QSsl::TlsV1_2OrLater);
+    opts.tls = tls;
+    opts.idleTimeoutMs = m_options.idleTimeoutMs;
+
+    delete m_server;
+    m_server = new HttpsServer(
+        opts,
+        [this](const HttpRequest &request, const HttpsServer::Peer &peer, const HttpsServer::Responder &responder) {
+            handle(request, peer, responder);
+        },
+        this);
+    connect(m_server, &HttpsServer::handshakeFailed, this, [this](const QString &reason) {
+        Q_EMIT requestLogged(QStringLiteral("TLS handshake failed: %1").arg(reason));
+    });
+    return m_server->listen(address, port);
+}
+
+QUrl LabEstServer::baseUrl() const
+{
+    QUrl url;
+    url.setScheme(QStringLiteral("https"));
+    QHostAddress address = m_server ? m_server->serverAddress() : QHostAddress(QHostAddress::LocalHost);
+    if (address == QHostAddress::Any || address == QHostAddress::AnyIPv4)
+        address = QHostAddress::LocalHost;
+    else if (address == QHostAddress::AnyIPv6)
+        address = QHostAddress::LocalHostIPv6;
+    url.setHost(address.toString());
+    url.setPort(m_server ? m_server->serverPort() : 0);
+    url.setPath(QStringLiteral("/.well-known/est"));
+    return url;
+}
+
+HttpsServer::Stats LabEstServer::stats() const
+{
+    return m_server ? m_server->stats() : HttpsServer::Stats{};
+}
+
+void LabEstServer::close()
+{
+    if (m_server)
+        m_server->close();
+}
+
+void LabEstServer::handle(const HttpRequest &request, const HttpsServer::Peer &peer,
+                          const HttpsServer::Responder &responder)
+{
+    // Answer through a wrapper that writes one access-log line per request.
+    const QString who = QStringLiteral("%1:%2").arg(peer.address.toString()).arg(peer.port);
+    const QString line = QStringLiteral("%1 %2 %3").arg(who, QString::fromLatin1(request.method),
+                                                         QString::fromLatin1(request.path.left(200)));
+    auto answer = [this, responder, line](const HttpResponse &response) {
+        Q_EMIT requestLogged(QStringLiteral("%1 -> %2").arg(line).arg(response.status));
+        responder.send(response);
+    };
+
+    if (!request.path.startsWith(kWellKnown)) {
+        answer(HttpResponse::text(404, "not an EST path: expected /.well-known/est/[<label>/]<operation>"));
+        return;
+    }
+    QList<QByteArray> segments = request.path.mid(kWellKnown.size()).split('/');
+    while (!segments.isEmpty() && segments.last().isEmpty())
+        segments.removeLast();
+    if (segments.isEmpty()) {
+        answer(HttpResponse::text(404, "no EST operation in the path"));
+        return;
+    }
+    const QString operation = QString::fromLatin1(segments.takeLast());
+    const QString label = QString::fromUtf8(QByteArray::fromPercentEncoding(segments.join('/')));
+    if (!isKnownOperation(operation)) {
+        answer(HttpResponse::text(404, "unknown EST operation '" + operation.left(64).toUtf8() + "'"));
+        return;
+    }
+    if (!m_options.labels.isEmpty() && !m_options.labels.contains(label)) {
+        answer(HttpResponse::text(404, "unknown EST label '" + label.left(64).toUtf8() + "'"));
+        return;
+    }
+
+    const bool isGet = operation == QLatin1String("cacerts") || operation == QLatin1String("csrattrs");
+    const QByteArray expectedMethod = isGet ? "GET" : "POST";
+    if (request.method != expectedMethod && !(isGet && request.method == "HEAD")) {
+        HttpResponse response = HttpResponse::text(405, operation.toLatin1() + " needs " + expectedMethod);
+        response.setHeader("Allow", expectedMethod);
+        answer(response);
+        return;
+    }
+
+    if (operation == QLatin1String("cacerts")) {
+        auto der = Pkcs7::buildCertsOnly({m_ca.caCertificate()});
+        answer(der ? base64Response(kPkcs7Type, *der) : HttpResponse::text(500, "cannot build the CA answer"));
+        return;
+    }
+    if (operation == QLatin1String("csrattrs")) {
+        if (!m_options.csrAttributes || m_options.csrAttributes->isEmpty()) {
+            answer(HttpResponse(204, {}, {}));
+            return;
+        }
+        answer(base64Response("application/csrattrs", m_options.csrAttributes->toDer()));
+        return;
+    }
+    enroll(operation, request, peer, answer);
+}
+
+std::optional<HttpResponse> LabEstServer::checkAuth(const QString &operation, const HttpRequest &request,
+                                                    const HttpsServer::Peer &peer, Certificate *clientCert) const
+{
+    QList<Certificate> chain;
+    for (const QByteArray &der : peer.certificateChainDer) {
+        auto cert = Certificate::fromDer(der);
+        if (cert)
+            chain.append(*cert);
+    }
+    Result<Certificate> verified = chain.isEmpty()
+                                       ? fail(ErrorCode::Authentication, QStringLiteral("no client certificate"))
+                                       : m_ca.verifyClient(chain);
+    if (verified && clientCert)
+        *clientCert = *verified;
+
+    if (operation == QLatin1String("simplereenroll")) {
+        if (!verified)
+            return unauthorized("simplereenroll requires the current certificate as the TLS client certificate: "
+                                    + verified.error().message.toUtf8(),
+                                false);
+        return std::nullopt;
+    }
+    switch (m_options.auth) {
+    case AuthMode::None:
+        return std::nullopt;
+    case AuthMode::MutualTls:
+        if (!verified)
+            return unauthorized("client certificate required: " + verified.error().message.toUtf8(), false);
+        return std::nullopt;
+    case AuthMode::Basic: {
+        const QByteArray authorization = request.header("Authorization");
+        if (!authorization.startsWith("Basic "))
+            return unauthorized("HTTP basic authentication required", true);
+        const QByteArray decoded = QByteArray::fromBase64(authorization.mid(6).trimmed());
+        const QByteArray expected = m_options.user.toUtf8() + ':' + m_options.password.toUtf8();
+        if (!constantTimeEquals(decoded, expected))
+            return unauthorized("wrong user name or password", true);
+        return std::nullopt;
+    }
+    }
+    return std::nullopt;
+}
+
+bool LabEstServer::shouldDefer(const CertificateRequest &csr)
+{
+    if (m_options.retryAfterSeconds <= 0)
+        return false;
+    const QByteArray id = Encoding::sha256(csr.toDer());
+    if (m_deferred.contains(id)) {
+        m_deferred.remove(id);
+        return false;
+    }
+    m_deferred.insert(id);
+    return true;
+}
+
+void LabEstServer::enroll(const QString &operation, const HttpRequest &request, const HttpsServer::Peer &peer,
+                          const Answer &answer)
+{
+    Certificate clientCert;
+    if (auto denied = checkAuth(operation, request, peer, &clientCert)) {
+        answer(*denied);
+        return;
+    }
+    const QByteArray type = mediaType(request.header("Content-Type"));
+    if (type != "application/pkcs10") {
+        answer(HttpResponse::text(400, "Content-Type must be application/pkcs10 (got '" + type.left(64) + "')"));
+        return;
+    }
+    const QByteArray body = request.body.trimmed();
+    if (body.isEmpty()) {
+        answer(HttpResponse::text(400, "empty body: send the DER CSR as base64"));
+        return;
+    }
+    if (body.startsWith("-----BEGIN")) {
+        answer(HttpResponse::text(400, "body payload must be base64 encoded DER, not PEM "
+                                       "(send: openssl req -outform DER | base64)"));
+        return;
+    }
+    if (static_cast<unsigned char>(body.at(0)) == 0x30 && Encoding::isSingleDerObject(body)) {
+        answer(HttpResponse::text(400, "body payload must be base64 encoded, not raw DER"));
+        return;
+    }
+    auto der = Encoding::decodeBase64(body);
+    if (!der) {
+        answer(HttpResponse::text(400, "body payload must be base64 encoded: " + der.error().message.toUtf8()));
+        return;
+    }
+    auto csr = CertificateRequest::fromDer(*der);
+    if (!csr) {
+        answer(HttpResponse::text(400, "unparsable CSR: " + csr.error().message.toUtf8()));
+        return;
+    }
+    if (auto verified = csr->verifySignature(); !verified) {
+        answer(HttpResponse::text(400, "invalid CSR signature"));
+        return;
+    }
+    if (operation == QLatin1String("simplereenroll") && !(csr->subject() == clientCert.subject())) {
+        answer(HttpResponse::text(400, "simplereenroll: the CSR subject (" + csr->subject().toString().toUtf8()
+                                           + ") must equal the current certificate's subject ("
+                                           + clientCert.subject().toString().toUtf8() + ")"));
+        return;
+    }
+    if (shouldDefer(*csr)) {
+        HttpResponse response = HttpResponse::text(202, "request accepted, pending approval");
+        response.setHeader("Retry-After", QByteArray::number(m_options.retryAfterSeconds));
+        answer(response);
+        return;
+    }
+    if (operation == QLatin1String("serverkeygen")) {
+        serverKeygen(*csr, answer);
+        return;
+    }
+    auto cert = m_ca.issue(*csr);
+    if (!cert) {
+        answer(HttpResponse::text(400, "cannot issue: " + cert.error().message.toUtf8()));
+        return;
+    }
+    Q_EMIT certificateIssued(operation, cert->subject().toString(), cert->serialHex());
+    auto p7 = Pkcs7::buildCertsOnly({*cert});
+    answer(p7 ? base64Response(kPkcs7Type, *p7) : HttpResponse::text(500, "cannot build the PKCS#7 answer"));
+}
+
+void LabEstServer::serverKeygen(const CertificateRequest &csr, const Answer &answer)
+{
+    // The key type follows the CSR's key (RFC 7030 §4.4.1); key generation (RSA takes a while) runs on the
+    // thread pool so the server keeps serving other connections meanwhile.
+    const KeyType type = csr.publicKey().keyType().value_or(KeyType::EcP256);
+    auto *watcher = new QFutureWatcher<Result<PrivateKey>>(this);
+    connect(watcher, &QFutureWatcher<Result<PrivateKey>>::finished, this, [this, watcher, csr, answer] {
+        watcher->deleteLater();
+        Result<PrivateKey> key = watcher->result();
+        if (!key) {
+            answer(HttpResponse::text(500, "server key generation failed"));
+            return;
+        }
+        auto cert = m_ca.issue(csr, &*key);
+        auto p7 = cert ? Pkcs7::buildCertsOnly({*cert}) : Result<QByteArray>(fail(cert.error()));
+        auto pkcs8 = key->toPkcs8Der();
+        if (!cert || !p7 || !pkcs8) {
+            answer(HttpResponse::text(500, "cannot build the serverkeygen answer"));
+            return;
+        }
+        Q_EMIT certificateIssued(QStringLiteral("serverkeygen"), cert->subject().toString(), cert->serialHex());
+        MultipartWriter writer(kBoundary);
+        QByteArray keyBase64 = Encoding::encodeBase64(pkcs8->bytes(), 64, true);
+        writer.addPart({{"Content-Type", "application/pkcs8"}, {"Content-Transfer-Encoding", "base64"}}, keyBase64);
+        wipe(keyBase64);
+        writer.addPart({{"Content-Type", kPkcs7Type}, {"Content-Transfer-Encoding", "base64"}},
+                       Encoding::encodeBase64(*p7, 64, true));
+        HttpResponse response(200, writer.contentType(), writer.finish());
+        answer(response);
+        wipe(response.body);
+    });
+    watcher->setFuture(QtConcurrent::run([type] { return PrivateKey::generate(type); }));
+}
+
+} // namespace station::est

@@ -1,0 +1,74 @@
+// The lab EST server (RFC 7030 + RFC 8951) on the lab CA: /.well-known/est/[<label>/]<operation> for
+// cacerts, simpleenroll, simplereenroll, serverkeygen and csrattrs over TLS, with mTLS, HTTP basic or no
+// authentication, optional "202 Accepted + Retry-After" once per CSR, and the wire format of real DMS
+// peers (base64 PKCS#7 certs-only, multipart/mixed for server-side key generation).
+#pragma once
+
+#include "HttpsServer.h"
+#include "LabCa.h"
+#include "crypto/CsrAttributes.h"
+
+#include <QObject>
+#include <QSet>
+#include <QUrl>
+
+namespace station::est {
+
+class LabEstServer : public QObject
+{
+    Q_OBJECT
+public:
+    enum class AuthMode { MutualTls, Basic, None };
+
+    struct Options {
+        AuthMode auth = AuthMode::MutualTls;
+        QString user;
+        QString password;
+        int retryAfterSeconds = 0;        ///< >0: first request per CSR answers 202 with this Retry-After
+        QStringList labels;               ///< accepted labels; empty = any label (and none)
+        std::optional<crypto::CsrAttributes> csrAttributes; ///< nullopt = answer 204 (no attributes)
+        int idleTimeoutMs = 30000;
+    };
+
+    /// Parses "mtls", "basic", "none".
+    [[nodiscard]] static Result<AuthMode> parseAuthMode(const QString &text);
+    /// The attributes the lab asks for by default: an EC P-256 key signed with ecdsa-with-SHA256.
+    [[nodiscard]] static crypto::CsrAttributes defaultCsrAttributes();
+
+    LabEstServer(LabCa ca, Options options, QObject *parent = nullptr);
+    ~LabEstServer() override;
+
+    [[nodiscard]] Result<void> listen(const QHostAddress &address, quint16 port);
+    /// "https://127.0.0.1:<port>/.well-known/est"
+    [[nodiscard]] QUrl baseUrl() const;
+    [[nodiscard]] HttpsServer::Stats stats() const;
+    [[nodiscard]] const LabCa &ca() const { return m_ca; }
+    void close();
+
+Q_SIGNALS:
+    void certificateIssued(const QString &operation, const QString &subject, const QString &serialHex);
+    void requestLogged(const QString &line);
+
+private:
+    struct Route {
+        QString label;
+        QString operation;
+    };
+    void handle(const HttpRequest &request, const HttpsServer::Peer &peer, const HttpsServer::Responder &responder);
+    using Answer = std::function<void(const HttpResponse &)>;
+    void enroll(const QString &operation, const HttpRequest &request, const HttpsServer::Peer &peer,
+                const Answer &answer);
+    void serverKeygen(const crypto::CertificateRequest &csr, const Answer &answer);
+    [[nodiscard]] std::optional<HttpResponse> checkAuth(const QString &operation, const HttpRequest &request,
+                                                        const HttpsServer::Peer &peer,
+                                                        crypto::Certificate *clientCert) const;
+    [[nodiscard]] HttpResponse certsOnlyResponse(const QList<crypto::Certificate> &certs) const;
+    [[nodiscard]] bool shouldDefer(const crypto::CertificateRequest &csr);
+
+    LabCa m_ca;
+    Options m_options;
+    HttpsServer *m_server = nullptr;
+    QSet<QByteArray> m_deferred; ///< SHA-256 of CSRs already answered with 202
+};
+
+} // namespace station::est
