@@ -125,6 +125,12 @@ private Q_SLOTS:
         QVERIFY(bad.err.contains(QStringLiteral("remedy:")));
         QVERIFY(bad.out.isEmpty());
 
+        // The interactive bootstrap needs a terminal; under a pipe it says so and trusts nothing.
+        Run prompt = est(QStringList{QStringLiteral("cacerts")} + url + QStringList{QStringLiteral("--bootstrap")});
+        QCOMPARE(prompt.exitCode, 2);
+        QVERIFY2(prompt.err.contains(QStringLiteral("--bootstrap-fingerprint")), qPrintable(prompt.err));
+        QVERIFY(prompt.err.contains(ca->fingerprintSha256Colon())); // shown before asking
+
         Run none = est(QStringList{QStringLiteral("cacerts")} + url);
         QCOMPARE(none.exitCode, 2);
         QVERIFY(none.err.contains(QStringLiteral("no insecure mode")));

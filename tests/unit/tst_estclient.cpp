@@ -418,20 +418,39 @@ private Q_SLOTS:
         QVERIFY(!all.contains(QString::fromLatin1(QByteArray("line3:s3cret-pass").toBase64())));
     }
 
-    void clientCertificate_isPresentedInTls()
+    void clientCertificate_anyKeyType_isPresentedInTls_data()
     {
-        auto identity = m_server->pki().clientIdentity(QStringLiteral("bootstrap-1"));
-        QVERIFY(identity.has_value());
+        QTest::addColumn<int>("keyType");
+        QTest::newRow("p256") << int(crypto::KeyType::EcP256);
+        QTest::newRow("rsa2048") << int(crypto::KeyType::Rsa2048);
+        QTest::newRow("ed25519") << int(crypto::KeyType::Ed25519);
+    }
+    void clientCertificate_anyKeyType_isPresentedInTls()
+    {
+        QFETCH(int, keyType);
+        auto key = crypto::PrivateKey::generate(crypto::KeyType(keyType));
+        QVERIFY(key.has_value());
+        auto cert = m_server->pki().issue(*key, QStringLiteral("bootstrap-1"), {}, {QStringLiteral("clientAuth")});
+        QVERIFY(cert.has_value());
         est::EstClientConfig config = configFor(*m_server);
         config.auth = est::EstAuthMode::ClientCertificate;
-        config.clientIdentity = *est::ClientIdentity::fromMemory(identity->certificate, identity->key);
+        config.clientIdentity = *est::ClientIdentity::fromMemory(*cert, *key); // in-memory key, never on disk
         EstClient client(std::move(config));
         EstReply *reply = client.simpleEnroll(csr());
         QVERIFY(waitFinished(reply));
         QVERIFY2(reply->isSuccess(), qPrintable(reply->error().toString()));
         const auto &chain = m_server->received().last().clientChain;
         QVERIFY(!chain.isEmpty());
-        QCOMPARE(chain.first().toDer(), identity->certificate.toDer());
+        QCOMPARE(chain.first().toDer(), cert->toDer());
+    }
+
+    void clientIdentity_keyOfAnotherCertificate_isRefused()
+    {
+        auto identity = m_server->pki().clientIdentity(QStringLiteral("a"));
+        auto other = crypto::PrivateKey::generate(crypto::KeyType::EcP256);
+        auto mismatched = est::ClientIdentity::fromMemory(identity->certificate, *other);
+        QVERIFY(!mismatched.has_value());
+        QVERIFY(mismatched.error().message.contains(QStringLiteral("does not belong")));
     }
 
     void serverkeygen_trace_neverShowsTheKey()
