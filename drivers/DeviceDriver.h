@@ -1,0 +1,68 @@
+// The one interface the station uses for every kind of unit: open a session, identify, generate a key and
+// CSR on the device, write trust anchors / certificate chain / private key, commit, read back with
+// digests, and reset the provisioning slot.
+//
+// All operations are asynchronous on the driver's thread's event loop: each takes a completion callback
+// that is called exactly once, later (never from inside the call), with the result. One operation at a
+// time; cancel() ends the pending one with a Cancelled error. Every exchange has a timeout
+// (DriverConfig). Long transfers report progress(). A device that disappears ends the pending operation
+// with an Io error and emits connectionLost() once.
+#pragma once
+
+#include "DriverConfig.h"
+#include "DriverTypes.h"
+#include "Error.h"
+#include "KeyGenRequest.h"
+#include "crypto/Certificate.h"
+#include "crypto/SecretBytes.h"
+
+#include <QList>
+#include <QObject>
+
+#include <functional>
+
+namespace station::drivers {
+
+class DeviceDriver : public QObject
+{
+    Q_OBJECT
+public:
+    template <typename T>
+    using Done = std::function<void(Result<T>)>;
+
+    using QObject::QObject;
+    ~DeviceDriver() override = default;
+
+    [[nodiscard]] virtual Protocol protocol() const = 0;
+    [[nodiscard]] virtual bool isBusy() const = 0;
+    [[nodiscard]] virtual QString location() const = 0;
+
+    /// Opens the transport and establishes the session (station protocol: version negotiation;
+    /// nRF91: AT handshake, extended errors, CFUN=4). Waits through boot chatter up to openTimeout.
+    virtual void open(Done<void> done) = 0;
+    virtual void close() = 0;
+
+    virtual void identify(Done<DeviceIdentity> done) = 0;
+    virtual void generateKey(const KeyGenRequest &request, Done<GeneratedKey> done) = 0;
+    virtual void writeTrustAnchors(const QList<crypto::Certificate> &anchors, Done<void> done) = 0;
+    /// Leaf first, then intermediates.
+    virtual void writeCertificateChain(const QList<crypto::Certificate> &chain, Done<void> done) = 0;
+    /// Unencrypted PKCS#8 DER (server-side key generation). The driver wipes its copies when done.
+    virtual void writePrivateKey(const crypto::SecretBytes &pkcs8Der, Done<void> done) = 0;
+    /// Makes what was written persistent (devices that write straight to flash just confirm).
+    virtual void commit(Done<void> done) = 0;
+    virtual void readBack(Done<StoredCredentials> done) = 0;
+    /// Deletes everything in the provisioning slot (not the device's identity).
+    virtual void factoryReset(Done<void> done) = 0;
+
+    /// Ends the pending operation with a Cancelled error; the session stays usable where the protocol
+    /// allows (the next operation resynchronises).
+    virtual void cancel() = 0;
+
+signals:
+    /// `done` of `total` bytes (or steps) of the current operation; `step` names it for the operator.
+    void progress(qint64 done, qint64 total, const QString &step);
+    void connectionLost(const station::Error &error);
+};
+
+} // namespace station::drivers

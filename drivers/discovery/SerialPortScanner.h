@@ -1,0 +1,28 @@
+// Lists serial ports with Qt Serial Port. Enumeration walks sysfs/udev (or the registry) and can take
+// tens of milliseconds, so DeviceDiscovery runs this object on a worker thread and calls scan() there.
+#pragma once
+
+#include "DiscoveredDevice.h"
+
+#include <QList>
+#include <QObject>
+
+namespace station::drivers {
+
+class SerialPortScanner : public QObject
+{
+    Q_OBJECT
+public:
+    using QObject::QObject;
+
+    /// The ports present now.
+    [[nodiscard]] static QList<DiscoveredDevice> enumerate();
+
+public slots:
+    void scan();
+
+signals:
+    void scanned(const QList<station::drivers::DiscoveredDevice> &ports);
+};
+
+} // namespace station::drivers

@@ -1,0 +1,43 @@
+// Watches USB devices with libusb: hotplug callbacks where the platform has them, periodic enumeration
+// otherwise. libusb runs on its own thread (every libusb call there has a bounded timeout and the loop
+// checks a stop flag); results reach the owner's thread through queued signals. When libusb cannot run
+// (no USB bus in a container, no permission) it says so once through unavailable() and stops.
+#pragma once
+
+#include "DiscoveredDevice.h"
+
+#include <QObject>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+namespace station::drivers {
+
+class UsbMonitor : public QObject
+{
+    Q_OBJECT
+public:
+    explicit UsbMonitor(std::chrono::milliseconds pollInterval, QObject *parent = nullptr);
+    ~UsbMonitor() override;
+
+    void start();
+    /// Stops the libusb thread (returns within about 200 ms).
+    void stop();
+
+signals:
+    void arrived(const station::drivers::DiscoveredDevice &device);
+    void left(const station::drivers::DiscoveredDevice &device);
+    /// The devices present at start have all been reported (or USB is unavailable).
+    void initialEnumerationDone();
+    void unavailable(const QString &reason);
+
+private:
+    void run();
+
+    std::chrono::milliseconds m_pollInterval;
+    std::thread m_thread;
+    std::atomic<bool> m_stop{false};
+};
+
+} // namespace station::drivers

@@ -1,0 +1,52 @@
+// DeviceDriver for units that speak the station protocol (drivers/station/PROTOCOL.md).
+#pragma once
+
+#include "DeviceDriver.h"
+#include "PendingOperation.h"
+#include "StationSession.h"
+
+#include <memory>
+
+namespace station::drivers {
+
+class Transport;
+
+class StationDriver : public DeviceDriver
+{
+    Q_OBJECT
+public:
+    StationDriver(std::unique_ptr<Transport> transport, DriverConfig config, QObject *parent = nullptr);
+    ~StationDriver() override;
+
+    [[nodiscard]] Protocol protocol() const override { return Protocol::Station; }
+    [[nodiscard]] bool isBusy() const override { return m_pending.busy(); }
+    [[nodiscard]] QString location() const override;
+
+    void open(Done<void> done) override;
+    void close() override;
+    void identify(Done<DeviceIdentity> done) override;
+    void generateKey(const KeyGenRequest &request, Done<GeneratedKey> done) override;
+    void writeTrustAnchors(const QList<crypto::Certificate> &anchors, Done<void> done) override;
+    void writeCertificateChain(const QList<crypto::Certificate> &chain, Done<void> done) override;
+    void writePrivateKey(const crypto::SecretBytes &pkcs8Der, Done<void> done) override;
+    void commit(Done<void> done) override;
+    void readBack(Done<StoredCredentials> done) override;
+    void factoryReset(Done<void> done) override;
+    void cancel() override;
+
+    [[nodiscard]] const StationSession &session() const { return *m_session; }
+
+private:
+    template <typename T>
+    bool admit(Done<T> &done, bool needsSession = true);
+    void writeObject(proto::ObjectId object, QByteArray data, const QString &step, Done<void> done);
+    void readContents(QList<StoredItem> items, int index, Done<StoredCredentials> done);
+
+    std::unique_ptr<Transport> m_transport;
+    DriverConfig m_config;
+    StationSession *m_session;
+    PendingOperation m_pending;
+    bool m_lostReported = false;
+};
+
+} // namespace station::drivers

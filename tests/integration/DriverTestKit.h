@@ -1,0 +1,114 @@
+// Helpers for the driver tests: start simulators on real pseudo-terminals in a temporary directory, open
+// drivers on them through Qt Serial Port, wait for asynchronous operations, and make a small test CA.
+#pragma once
+
+#include "DeviceDriver.h"
+#include "DriverFactory.h"
+#include "crypto/Certificate.h"
+#include "crypto/CertificateIssuer.h"
+#include "crypto/CertificateRequest.h"
+#include "crypto/PrivateKey.h"
+#include "TestSupport.h"
+#include "sim/SimulatorFactory.h"
+
+#include <QElapsedTimer>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+#include <optional>
+
+namespace station::test {
+
+/// Runs an asynchronous driver operation and spins the event loop until it completes (tests only).
+template <typename T>
+Result<T> await(const std::function<void(drivers::DeviceDriver::Done<T>)> &start, int timeoutMs = 30000)
+{
+    auto result = std::make_shared<std::optional<Result<T>>>();
+    start([result](Result<T> r) { *result = std::move(r); });
+    QElapsedTimer t;
+    t.start();
+    while (!result->has_value() && t.elapsed() < timeoutMs)
+        QTest::qWait(2);
+    if (!result->has_value())
+        return fail(ErrorCode::Timeout, QStringLiteral("test: the operation did not complete in %1 ms").arg(timeoutMs));
+    return std::move(**result);
+}
+
+struct TestCa {
+    crypto::PrivateKey key;
+    crypto::Certificate cert;
+
+    static TestCa make()
+    {
+        TestCa ca;
+        ca.key = *crypto::PrivateKey::generate(crypto::KeyType::EcP256);
+        crypto::CertificateProfile p;
+        p.subject.append(QStringLiteral("CN"), QStringLiteral("Driver Test Root CA"));
+        p.isCa = true;
+        ca.cert = *crypto::CertificateIssuer::selfSigned(p, ca.key);
+        return ca;
+    }
+
+    /// A device certificate for the public key of `csrDer`.
+    [[nodiscard]] crypto::Certificate issue(const QByteArray &csrDer) const
+    {
+        auto csr = crypto::CertificateRequest::fromDer(csrDer);
+        crypto::CertificateProfile p;
+        p.subject = csr->subject();
+        return *crypto::CertificateIssuer::issue(p, csr->publicKey(), cert, key);
+    }
+};
+
+class SimulatorFixture
+{
+public:
+    SimulatorFixture() { m_dir.setAutoRemove(true); }
+
+    /// Starts a simulator whose link is <tmp>/<name> and whose state is <tmp>/<name>-state.
+    drivers::SimulatedDevice *start(drivers::Protocol protocol, const QString &name,
+                                    drivers::SimulatorOptions options = {})
+    {
+        options.linkPath = linkOf(name);
+        if (options.stateDir.isEmpty())
+            options.stateDir = stateOf(name);
+        if (options.baudRate == 115200)
+            options.baudRate = 4000000; // fast unless a test is about pacing
+        auto sim = drivers::SimulatorFactory::create(protocol, options);
+        if (auto started = sim->start(); !started) {
+            qWarning() << started.error().toString();
+            return nullptr;
+        }
+        m_sims.push_back(std::move(sim));
+        return m_sims.back().get();
+    }
+
+    void stopAll() { m_sims.clear(); }
+
+    std::unique_ptr<drivers::DeviceDriver> driver(drivers::Protocol protocol, const QString &name,
+                                                  drivers::DriverConfig config = fastConfig())
+    {
+        drivers::SerialConfig serial;
+        serial.portName = linkOf(name);
+        serial.baudRate = 4000000;
+        return drivers::DriverFactory::create(protocol, serial, config);
+    }
+
+    static drivers::DriverConfig fastConfig()
+    {
+        drivers::DriverConfig c;
+        c.exchangeTimeout = std::chrono::milliseconds(400);
+        c.openTimeout = std::chrono::milliseconds(3000);
+        c.keyGenTimeout = std::chrono::milliseconds(20000);
+        return c;
+    }
+
+    [[nodiscard]] QString linkOf(const QString &name) const { return m_dir.filePath(name); }
+    [[nodiscard]] QString stateOf(const QString &name) const { return m_dir.filePath(name + QStringLiteral("-state")); }
+
+private:
+    QTemporaryDir m_dir;
+    std::vector<std::unique_ptr<drivers::SimulatedDevice>> m_sims;
+};
+
+} // namespace station::test
