@@ -128,7 +128,7 @@ void EstBatchEnroller::summarize()
             failed.append(&item);
     }
     const double seconds = double(m_clock.elapsed()) / 1000.0;
-    m_out << "\nSummary: " << m_items.size() << " CSR(s), " << issued << " issued, " << failed.size() << " failed, in "
+    m_out << "\nSummary: " << m_items.size() << " file(s), " << issued << " issued, " << failed.size() << " failed, in "
           << QString::number(seconds, 'f', 2) << " s";
     if (issued > 0 && seconds > 0)
         m_out << " (" << QString::number(issued / seconds, 'f', 1) << " enrollments/s, "

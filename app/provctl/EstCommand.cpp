@@ -6,6 +6,7 @@
 #include "SignalWatcher.h"
 
 #include <QCoreApplication>
+#include <QLoggingCategory>
 #include <QTextStream>
 
 namespace station::cli {
@@ -22,9 +23,11 @@ int runEst(const QStringList &args)
     }
     if (!options) {
         printEstError(err, args.size() > 1 ? args.at(1) : QString(), options.error());
-        err << "\n" << estUsage();
         return 2;
     }
+    // The CLI reports outcomes itself; the library's log lines would only repeat them.
+    if (!options->verbose)
+        QLoggingCategory::setFilterRules(QStringLiteral("station.est.*=false"));
     auto config = buildEstClientConfig(*options);
     if (!config) {
         printEstError(err, options->command, config.error());

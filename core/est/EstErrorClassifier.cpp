@@ -106,7 +106,7 @@ QString certSummary(const QSslCertificate &cert)
         return {};
     const QStringList cn = cert.subjectInfo(QSslCertificate::CommonName);
     const QStringList issuer = cert.issuerInfo(QSslCertificate::CommonName);
-    return QStringLiteral("server certificate CN=%1, issued by CN=%2, valid %3 to %4, SHA-256 %5")
+    return QStringLiteral("certificate CN=%1, issued by CN=%2, valid %3 to %4, SHA-256 %5")
         .arg(cn.value(0), issuer.value(0), cert.effectiveDate().toUTC().toString(Qt::ISODate),
              cert.expiryDate().toUTC().toString(Qt::ISODate),
              QString::fromLatin1(cert.digest(QCryptographicHash::Sha256).toHex(':').toUpper()));
