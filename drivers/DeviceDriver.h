@@ -27,8 +27,7 @@ class DeviceDriver : public QObject
 {
     Q_OBJECT
 public:
-    template <typename T>
-    using Done = std::function<void(Result<T>)>;
+    template <typename T> using Done = std::function<void(Result<T>)>;
 
     using QObject::QObject;
     ~DeviceDriver() override = default;

@@ -16,8 +16,8 @@ Result<Protocol> parseProtocol(const QString &name)
     const QString n = name.trimmed().toLower();
     if (n == QLatin1String("station"))
         return Protocol::Station;
-    if (n == QLatin1String("nrf91") || n == QLatin1String("nrf9160") || n == QLatin1String("nrf9161")
-        || n == QLatin1String("at"))
+    if (n == QLatin1String("nrf91") || n == QLatin1String("nrf9160") || n == QLatin1String("nrf9161") ||
+        n == QLatin1String("at"))
         return Protocol::Nrf91;
     return fail(ErrorCode::InvalidArgument, QStringLiteral("Unknown device protocol '%1'").arg(name), {},
                 QStringLiteral("Use 'station' or 'nrf91'."));

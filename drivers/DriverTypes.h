@@ -19,20 +19,20 @@ enum class Protocol { Station, Nrf91 };
 
 /// What a device says about itself, and the evidence it can give that it is what it says.
 struct DeviceIdentity {
-    QString serialNumber;    ///< the station protocol's serial; the nRF91's IMEI
-    QString hardwareId;      ///< a stable hardware identifier (the nRF91's device UUID)
+    QString serialNumber; ///< the station protocol's serial; the nRF91's IMEI
+    QString hardwareId;   ///< a stable hardware identifier (the nRF91's device UUID)
     QString model;
     QString firmwareVersion;
-    QString protocolVersion; ///< "station/1", "AT"
-    QString deviceUuid;      ///< when the device has one (nRF91 %DEVICEUUID, station protocol DEVICE_UUID)
-    QString imei;            ///< cellular modules
+    QString protocolVersion;  ///< "station/1", "AT"
+    QString deviceUuid;       ///< when the device has one (nRF91 %DEVICEUUID, station protocol DEVICE_UUID)
+    QString imei;             ///< cellular modules
     bool provisioned = false; ///< the device reports committed credentials in the provisioning slot
 
     /// Proof of possession of a device identity key over a station-chosen nonce (station protocol), if any.
     QByteArray identityPublicKeyDer; ///< SubjectPublicKeyInfo DER
     QByteArray nonce;
-    QByteArray nonceSignature;       ///< ECDSA DER signature over `nonce`
-    bool evidenceVerified = false;   ///< the signature verified against identityPublicKeyDer
+    QByteArray nonceSignature;     ///< ECDSA DER signature over `nonce`
+    bool evidenceVerified = false; ///< the signature verified against identityPublicKeyDer
 };
 
 /// A key pair generated on the device and the CSR for it.
@@ -53,11 +53,11 @@ enum class CredentialKind { TrustAnchors, CertificateChain, PrivateKey, Csr, Dev
 /// One stored item as the device reports it.
 struct StoredItem {
     CredentialKind kind = CredentialKind::TrustAnchors;
-    bool committed = false;  ///< persisted (false: staged, lost on power loss)
-    qint64 size = -1;        ///< bytes, when the device says
-    QByteArray sha256;       ///< 32 bytes, as the device computed it
-    QByteArray content;      ///< the content itself where the device lets it be read (never a private key)
-    qint64 location = 0;     ///< slot (station protocol) or sec_tag (nRF91)
+    bool committed = false; ///< persisted (false: staged, lost on power loss)
+    qint64 size = -1;       ///< bytes, when the device says
+    QByteArray sha256;      ///< 32 bytes, as the device computed it
+    QByteArray content;     ///< the content itself where the device lets it be read (never a private key)
+    qint64 location = 0;    ///< slot (station protocol) or sec_tag (nRF91)
 };
 
 /// Everything in the provisioning slot.

@@ -13,14 +13,12 @@ namespace station::drivers {
 class PendingOperation
 {
 public:
-    template <typename T>
-    using Done = std::function<void(Result<T>)>;
+    template <typename T> using Done = std::function<void(Result<T>)>;
 
     [[nodiscard]] bool busy() const { return m_busy; }
 
     /// Marks an operation as started and returns the callback to complete it with.
-    template <typename T>
-    Done<T> start(Done<T> done)
+    template <typename T> Done<T> start(Done<T> done)
     {
         const quint64 generation = ++m_generation;
         auto shared = std::make_shared<Done<T>>(std::move(done));

@@ -9,6 +9,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLoggingCategory>
 #include <QTextStream>
 #include <QTimer>
 
@@ -56,10 +57,14 @@ int runList(const QStringList &args)
     QTextStream err(stderr);
     QCommandLineParser p;
     p.addOption({QStringLiteral("port"), QStringLiteral("Also watch this path."), QStringLiteral("path")});
-    p.addOption({QStringLiteral("vid-pid"), QStringLiteral("Units are devices with this VID:PID (hex)."), QStringLiteral("vid:pid")});
-    p.addOption({QStringLiteral("name"), QStringLiteral("Units are ports whose name matches this wildcard."), QStringLiteral("pattern")});
-    p.addOption({QStringLiteral("settle-ms"), QStringLiteral("Settle delay."), QStringLiteral("ms"), QStringLiteral("300")});
+    p.addOption({QStringLiteral("vid-pid"), QStringLiteral("Units are devices with this VID:PID (hex)."),
+                 QStringLiteral("vid:pid")});
+    p.addOption({QStringLiteral("name"), QStringLiteral("Units are ports whose name matches this wildcard."),
+                 QStringLiteral("pattern")});
+    p.addOption(
+        {QStringLiteral("settle-ms"), QStringLiteral("Settle delay."), QStringLiteral("ms"), QStringLiteral("300")});
     p.addOption({QStringLiteral("json"), QStringLiteral("Print JSON.")});
+    p.addOption({QStringLiteral("verbose"), QStringLiteral("Log arrivals and departures as they happen.")});
     if (!p.parse(args)) {
         err << "provctl device list: " << p.errorText() << "\n";
         return 2;
@@ -76,11 +81,14 @@ int runList(const QStringList &args)
     if (p.isSet(QStringLiteral("name")))
         filter.portNamePatterns.append(p.value(QStringLiteral("name")));
 
+    if (!p.isSet(QStringLiteral("verbose")))
+        QLoggingCategory::setFilterRules(QStringLiteral("station.drivers.*.info=false"));
     DiscoveryConfig config;
     config.settleDelay = std::chrono::milliseconds(p.value(QStringLiteral("settle-ms")).toInt());
     config.explicitPorts = p.values(QStringLiteral("port"));
     DeviceDiscovery discovery(config);
-    QObject::connect(&discovery, &DeviceDiscovery::notice, [&](const QString &text) { err << "note: " << text << Qt::endl; });
+    QObject::connect(&discovery, &DeviceDiscovery::notice,
+                     [&](const QString &text) { err << "note: " << text << Qt::endl; });
     QObject::connect(&discovery, &DeviceDiscovery::initialScanDone, [&] {
         QList<DiscoveredDevice> devices = discovery.devices();
         std::sort(devices.begin(), devices.end(), [](const auto &a, const auto &b) { return a.id < b.id; });
@@ -116,8 +124,10 @@ int runInfo(const QStringList &args)
     p.addOption({QStringLiteral("port"), QStringLiteral("The unit's port."), QStringLiteral("path")});
     p.addOption({QStringLiteral("protocol"), QStringLiteral("station or nrf91."), QStringLiteral("protocol")});
     p.addOption({QStringLiteral("baud"), QStringLiteral("Baud rate."), QStringLiteral("n"), QStringLiteral("115200")});
-    p.addOption({QStringLiteral("slot"), QStringLiteral("Provisioning slot / sec_tag."), QStringLiteral("n"), QStringLiteral("0")});
-    p.addOption({QStringLiteral("timeout-ms"), QStringLiteral("Per-exchange timeout."), QStringLiteral("ms"), QStringLiteral("1500")});
+    p.addOption({QStringLiteral("slot"), QStringLiteral("Provisioning slot / sec_tag."), QStringLiteral("n"),
+                 QStringLiteral("0")});
+    p.addOption({QStringLiteral("timeout-ms"), QStringLiteral("Per-exchange timeout."), QStringLiteral("ms"),
+                 QStringLiteral("1500")});
     p.addOption({QStringLiteral("json"), QStringLiteral("Print JSON.")});
     if (!p.parse(args)) {
         err << "provctl device info: " << p.errorText() << "\n";

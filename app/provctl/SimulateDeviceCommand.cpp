@@ -24,16 +24,20 @@ int runSimulateDevice(const QStringList &args)
         "(nrf91 also: cfun, list). After a disconnect fault the unit comes back after --replug-ms."));
     p.addHelpOption();
     p.addOption({QStringLiteral("protocol"), QStringLiteral("station or nrf91."), QStringLiteral("protocol")});
-    p.addOption({QStringLiteral("link"), QStringLiteral("Path of the symlink to the pty (required)."), QStringLiteral("path")});
-    p.addOption({QStringLiteral("serial"), QStringLiteral("Serial number (nrf91: a 15-digit IMEI)."), QStringLiteral("sn")});
+    p.addOption(
+        {QStringLiteral("link"), QStringLiteral("Path of the symlink to the pty (required)."), QStringLiteral("path")});
+    p.addOption(
+        {QStringLiteral("serial"), QStringLiteral("Serial number (nrf91: a 15-digit IMEI)."), QStringLiteral("sn")});
     p.addOption({QStringLiteral("state-dir"),
-                 QStringLiteral("Keep the unit's storage here as PEM files; a restart remembers it."), QStringLiteral("dir")});
+                 QStringLiteral("Keep the unit's storage here as PEM files; a restart remembers it."),
+                 QStringLiteral("dir")});
     p.addOption({QStringLiteral("baud"), QStringLiteral("Pace output like a UART at this rate (0 = unpaced)."),
                  QStringLiteral("n"), QStringLiteral("115200")});
     p.addOption({QStringLiteral("fault"), QStringLiteral("Faults to inject (see above)."), QStringLiteral("spec")});
     p.addOption({QStringLiteral("boot-chatter"), QStringLiteral("Print a boot log and log lines between answers.")});
-    p.addOption({QStringLiteral("replug-ms"), QStringLiteral("Come back this long after a disconnect fault (-1 = never)."),
-                 QStringLiteral("ms"), QStringLiteral("800")});
+    p.addOption({QStringLiteral("replug-ms"),
+                 QStringLiteral("Come back this long after a disconnect fault (-1 = never)."), QStringLiteral("ms"),
+                 QStringLiteral("800")});
     p.addOption({QStringLiteral("max-payload"), QStringLiteral("station: the unit's frame payload limit."),
                  QStringLiteral("bytes"), QStringLiteral("256")});
     if (!p.parse(args)) {
@@ -68,7 +72,8 @@ int runSimulateDevice(const QStringList &args)
     options.faults = *faults;
     options.replugDelayMs = p.value(QStringLiteral("replug-ms")).toInt(&okReplug);
     options.maxPayload = p.value(QStringLiteral("max-payload")).toInt(&okPayload);
-    if (!okBaud || options.baudRate < 0 || !okReplug || !okPayload || options.maxPayload < 64 || options.maxPayload > 4096) {
+    if (!okBaud || options.baudRate < 0 || !okReplug || !okPayload || options.maxPayload < 64 ||
+        options.maxPayload > 4096) {
         err << "provctl simulate-device: --baud, --replug-ms and --max-payload (64..4096) take numbers\n";
         return 2;
     }
@@ -84,7 +89,8 @@ int runSimulateDevice(const QStringList &args)
     QObject::connect(simulator.get(), &SimulatedDevice::unplugged, [&] { out << "unplugged" << Qt::endl; });
     QObject::connect(simulator.get(), &SimulatedDevice::replugged,
                      [&] { out << "plugged in again on " << simulator->slavePath() << Qt::endl; });
-    QObject::connect(simulator.get(), &SimulatedDevice::stepDone, [&](const QString &step) { out << "step " << step << Qt::endl; });
+    QObject::connect(simulator.get(), &SimulatedDevice::stepDone,
+                     [&](const QString &step) { out << "step " << step << Qt::endl; });
 
     SignalWatcher watcher;
     QObject::connect(&watcher, &SignalWatcher::terminationRequested, [](int) { QCoreApplication::quit(); });

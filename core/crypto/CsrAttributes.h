@@ -42,6 +42,7 @@ public:
 
     /// Parses DER. Rejects trailing bytes, indefinite lengths and non-OID/non-Attribute elements.
     [[nodiscard]] static Result<CsrAttributes> fromDer(const QByteArray &der);
+    /// DER of the items in order (an item whose OID is not dotted decimal is left out).
     [[nodiscard]] QByteArray toDer() const;
 
     [[nodiscard]] const QList<CsrAttrItem> &items() const { return m_items; }

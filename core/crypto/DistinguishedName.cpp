@@ -167,8 +167,11 @@ Result<DistinguishedName> DistinguishedName::parse(const QString &text)
         if (type.isEmpty())
             return dnError(text, QStringLiteral("unknown attribute type \"%1\"").arg(rawType));
         QString rawValue = rdn.mid(eq + 1);
-        if (!slashForm)
+        if (!slashForm) {
             rawValue = rawValue.trimmed();
+            if (splitUnescaped(rawValue, QLatin1Char('+'), true).size() > 1)
+                return dnError(text, QStringLiteral("multi-valued RDNs ('+') are not supported; escape it as \\+"));
+        }
         auto value = unescapeValue(rawValue, text);
         if (!value)
             return std::unexpected(value.error());

@@ -55,8 +55,8 @@ private:
     SerialPortScanner *m_scanner = nullptr;
     UsbMonitor *m_usb = nullptr;
     QTimer m_scanTimer;
-    QHash<QString, DiscoveredDevice> m_pending;  ///< appeared, settling
-    QHash<QString, DiscoveredDevice> m_settled;  ///< reported
+    QHash<QString, DiscoveredDevice> m_pending; ///< appeared, settling
+    QHash<QString, DiscoveredDevice> m_settled; ///< reported
     QHash<QString, QTimer *> m_settleTimers;
     QHash<QString, DiscoveredDevice> m_lastSerial;
     bool m_serialScanned = false;

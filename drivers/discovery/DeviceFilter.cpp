@@ -12,7 +12,8 @@ bool DeviceFilter::matches(const DiscoveredDevice &device) const
     if (isEmpty())
         return device.kind == DiscoveredKind::SerialPort;
     for (const UsbId &id : usbIds)
-        if (device.hasUsbIdentity() && device.vendorId == id.vendorId && (id.productId == 0 || device.productId == id.productId))
+        if (device.hasUsbIdentity() && device.vendorId == id.vendorId &&
+            (id.productId == 0 || device.productId == id.productId))
             return true;
     if (!device.path.isEmpty()) {
         const QString name = QFileInfo(device.path).fileName();

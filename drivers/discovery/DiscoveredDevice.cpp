@@ -16,7 +16,8 @@ QString DiscoveredDevice::describe() const
 {
     QString text = discoveredKindName(kind).leftJustified(9) + (path.isEmpty() ? busPath : path);
     if (hasUsbIdentity())
-        text += QStringLiteral("  %1:%2").arg(vendorId, 4, 16, QLatin1Char('0')).arg(productId, 4, 16, QLatin1Char('0'));
+        text +=
+            QStringLiteral("  %1:%2").arg(vendorId, 4, 16, QLatin1Char('0')).arg(productId, 4, 16, QLatin1Char('0'));
     const QString who = (manufacturer + QLatin1Char(' ') + product).trimmed();
     if (!who.isEmpty())
         text += QStringLiteral("  %1").arg(who);

@@ -13,15 +13,15 @@ enum class DiscoveredKind { SerialPort, UsbDevice, ExplicitPort };
 [[nodiscard]] QString discoveredKindName(DiscoveredKind kind); ///< "serial", "usb", "explicit"
 
 struct DiscoveredDevice {
-    QString id;             ///< stable key: "serial:/dev/ttyACM0", "usb:1-2.3", "explicit:/tmp/sim-1"
+    QString id; ///< stable key: "serial:/dev/ttyACM0", "usb:1-2.3", "explicit:/tmp/sim-1"
     DiscoveredKind kind = DiscoveredKind::SerialPort;
-    QString path;           ///< what a driver opens (serial, explicit); empty for raw USB devices
+    QString path; ///< what a driver opens (serial, explicit); empty for raw USB devices
     quint16 vendorId = 0;
     quint16 productId = 0;
-    QString serialNumber;   ///< USB iSerialNumber, when readable
+    QString serialNumber; ///< USB iSerialNumber, when readable
     QString manufacturer;
     QString product;
-    QString busPath;        ///< USB "bus-port.port" ("1-2.3")
+    QString busPath; ///< USB "bus-port.port" ("1-2.3")
 
     [[nodiscard]] bool hasUsbIdentity() const { return vendorId != 0 || productId != 0; }
     /// One line for logs and `provctl device list`.

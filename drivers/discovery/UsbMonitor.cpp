@@ -42,7 +42,7 @@ DiscoveredDevice describe(libusb_device *dev)
     d.kind = DiscoveredKind::UsbDevice;
     d.busPath = busPathOf(dev);
     d.id = QStringLiteral("usb:") + d.busPath;
-    libusb_device_descriptor desc {};
+    libusb_device_descriptor desc{};
     if (libusb_get_device_descriptor(dev, &desc) == 0) {
         d.vendorId = desc.idVendor;
         d.productId = desc.idProduct;
@@ -75,8 +75,7 @@ int LIBUSB_CALL onHotplug(libusb_context *, libusb_device *dev, libusb_hotplug_e
 
 UsbMonitor::UsbMonitor(std::chrono::milliseconds pollInterval, QObject *parent)
     : QObject(parent), m_pollInterval(pollInterval)
-{
-}
+{}
 
 UsbMonitor::~UsbMonitor()
 {
@@ -104,10 +103,10 @@ void UsbMonitor::run()
     libusb_context *ctx = nullptr;
     const int rc = libusb_init(&ctx);
     if (rc != 0) {
-        const QString reason = QStringLiteral(
-                                   "USB devices cannot be watched (libusb: %1); continuing with serial ports only. "
-                                   "Units on USB serial adapters are still found.")
-                                   .arg(QString::fromLatin1(libusb_strerror(static_cast<libusb_error>(rc))));
+        const QString reason =
+            QStringLiteral("USB devices cannot be watched (libusb: %1); continuing with serial ports only. "
+                           "Units on USB serial adapters are still found.")
+                .arg(QString::fromLatin1(libusb_strerror(static_cast<libusb_error>(rc))));
         post([this, reason] {
             emit unavailable(reason);
             emit initialEnumerationDone();
@@ -133,7 +132,8 @@ void UsbMonitor::run()
         HotplugQueue queue;
         libusb_hotplug_callback_handle handle = 0;
         const int reg = libusb_hotplug_register_callback(
-            ctx, static_cast<libusb_hotplug_event>(LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED | LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT),
+            ctx,
+            static_cast<libusb_hotplug_event>(LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED | LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT),
             LIBUSB_HOTPLUG_ENUMERATE, LIBUSB_HOTPLUG_MATCH_ANY, LIBUSB_HOTPLUG_MATCH_ANY, LIBUSB_HOTPLUG_MATCH_ANY,
             onHotplug, &queue, &handle);
         if (reg == 0) {
@@ -160,7 +160,7 @@ void UsbMonitor::run()
                     initial = false;
                     post([this] { emit initialEnumerationDone(); });
                 }
-                timeval tv {0, 200000};
+                timeval tv{0, 200000};
                 libusb_handle_events_timeout_completed(ctx, &tv, nullptr);
             }
             libusb_hotplug_deregister_callback(ctx, handle);

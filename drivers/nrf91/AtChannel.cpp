@@ -13,10 +13,11 @@ AtChannel::AtChannel(Transport *transport, QObject *parent) : QObject(parent), m
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, [this] {
         finish(fail(ErrorCode::Timeout,
-                    QStringLiteral("The modem on %1 did not answer %2").arg(m_transport->location(),
-                                                                            QString::fromLatin1(m_command.left(40))),
-                    {}, QStringLiteral("Check that the unit runs AT-command firmware (e.g. the AT client sample) and "
-                                       "that the baud rate is right.")));
+                    QStringLiteral("The modem on %1 did not answer %2")
+                        .arg(m_transport->location(), QString::fromLatin1(m_command.left(40))),
+                    {},
+                    QStringLiteral("Check that the unit runs AT-command firmware (e.g. the AT client sample) and "
+                                   "that the baud rate is right.")));
     });
     connect(m_transport, &Transport::received, this, &AtChannel::onReceived);
     connect(m_transport, &Transport::closed, this, [this](const Error &error) {

@@ -59,7 +59,8 @@ QString AtResponse::finalText() const
     case Final::Error: return QStringLiteral("ERROR");
     case Final::CmeError: {
         const QString text = cmeErrorText(errorCode);
-        return QStringLiteral("+CME ERROR: %1").arg(errorCode) + (text.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(text));
+        return QStringLiteral("+CME ERROR: %1").arg(errorCode) +
+               (text.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(text));
     }
     case Final::CmsError: return QStringLiteral("+CMS ERROR: %1").arg(errorCode);
     }
@@ -74,9 +75,12 @@ Error AtResponse::toError(const QString &command, const QString &location) const
         switch (errorCode) {
         case 513: code = ErrorCode::NotFound; break;
         case 514: remedy = QStringLiteral("The credential is protected (private keys cannot be read back)."); break;
-        case 515: remedy = QStringLiteral("Delete unused credentials on the modem (factory reset of the slot) and retry."); break;
+        case 515:
+            remedy = QStringLiteral("Delete unused credentials on the modem (factory reset of the slot) and retry.");
+            break;
         case 518:
-            remedy = QStringLiteral("The modem must be offline (AT+CFUN=4) for credential work; power-cycle the unit and retry.");
+            remedy = QStringLiteral(
+                "The modem must be offline (AT+CFUN=4) for credential work; power-cycle the unit and retry.");
             break;
         case 519: remedy = QStringLiteral("Delete the existing credential first (factory reset of the slot)."); break;
         case 523: remedy = QStringLiteral("Retry once; if key generation fails again, set the unit aside."); break;

@@ -15,7 +15,7 @@ struct AtResponse {
 
     QList<QByteArray> lines; ///< information lines in order (quoted strings may contain CR/LF)
     Final final = Final::Ok;
-    int errorCode = -1;      ///< for CmeError / CmsError
+    int errorCode = -1; ///< for CmeError / CmsError
 
     [[nodiscard]] bool ok() const { return final == Final::Ok; }
     /// Lines that start with `prefix` ("%CMNG:"), with the prefix and following blanks removed.

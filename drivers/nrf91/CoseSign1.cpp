@@ -21,8 +21,8 @@ Result<CoseSign1> CoseSign1::decode(const QByteArray &cbor)
     if (!value.isArray() || value.toArray().size() != 4)
         return fail(ErrorCode::Parse, QStringLiteral("The COSE_Sign1 is not a four-element array"));
     const QCborArray a = value.toArray();
-    if (!a.at(0).isByteArray() || !a.at(1).isMap() || !(a.at(2).isByteArray() || a.at(2).isNull())
-        || !a.at(3).isByteArray())
+    if (!a.at(0).isByteArray() || !a.at(1).isMap() || !(a.at(2).isByteArray() || a.at(2).isNull()) ||
+        !a.at(3).isByteArray())
         return fail(ErrorCode::Parse, QStringLiteral("The COSE_Sign1 elements have the wrong types"));
     CoseSign1 cose;
     cose.protectedHeader = a.at(0).toByteArray();

@@ -9,7 +9,6 @@
 
 namespace station::drivers {
 
-
 class CoseSign1
 {
 public:
@@ -17,7 +16,7 @@ public:
     int algorithm = 0;          ///< from the protected header: -7 = ES256
     QByteArray keyId;           ///< unprotected header 4 (kid), when present
     QByteArray payload;
-    QByteArray signature;       ///< r||s, 64 bytes for ES256
+    QByteArray signature; ///< r||s, 64 bytes for ES256
 
     [[nodiscard]] static Result<CoseSign1> decode(const QByteArray &cbor);
     /// Tag 18 + array.

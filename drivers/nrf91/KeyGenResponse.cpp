@@ -11,10 +11,11 @@ namespace {
 
 Result<QByteArray> base64Url(const QByteArray &text, const char *what)
 {
-    auto decoded = QByteArray::fromBase64Encoding(text, QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals
-                                                            | QByteArray::AbortOnBase64DecodingErrors);
+    auto decoded = QByteArray::fromBase64Encoding(text, QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals |
+                                                            QByteArray::AbortOnBase64DecodingErrors);
     if (!decoded || decoded.decoded.isEmpty())
-        return fail(ErrorCode::Parse, QStringLiteral("The %KEYGEN answer's %1 is not base64url").arg(QLatin1String(what)),
+        return fail(ErrorCode::Parse,
+                    QStringLiteral("The %KEYGEN answer's %1 is not base64url").arg(QLatin1String(what)),
                     QString::fromLatin1(text.left(40)));
     return decoded.decoded;
 }
@@ -48,7 +49,8 @@ Result<KeyGenResponse> KeyGenResponse::parse(const QByteArray &value)
     QCborParserError error;
     const QCborValue payload = QCborValue::fromCbor(sign1->payload, &error);
     if (error.error != QCborError::NoError || !payload.isArray() || payload.toArray().size() < 4)
-        return fail(ErrorCode::Parse, QStringLiteral("The %KEYGEN attestation payload is not the documented CBOR array"));
+        return fail(ErrorCode::Parse,
+                    QStringLiteral("The %KEYGEN attestation payload is not the documented CBOR array"));
     const QCborArray a = payload.toArray();
     r.payloadId = static_cast<int>(a.at(0).toInteger(-1));
     r.deviceUuid = a.at(1).toByteArray();
@@ -77,11 +79,12 @@ Result<void> KeyGenResponse::check(const QString &expectedUuid) const
         return fail(ErrorCode::Verification, QStringLiteral("The modem's CSR came without its COSE attestation"), {},
                     QStringLiteral("Update the modem firmware (v1.3 or later signs %KEYGEN answers)."));
     if (QCryptographicHash::hash(csrDer, QCryptographicHash::Sha256) != csrDigest)
-        return fail(ErrorCode::Verification, QStringLiteral("The modem's attestation does not cover this CSR"),
-                    QStringLiteral("COSE digest %1, CSR digest %2")
-                        .arg(QString::fromLatin1(csrDigest.toHex()),
-                             QString::fromLatin1(QCryptographicHash::hash(csrDer, QCryptographicHash::Sha256).toHex())),
-                    QStringLiteral("The line corrupted the answer or the unit is not genuine; retry, then set it aside."));
+        return fail(
+            ErrorCode::Verification, QStringLiteral("The modem's attestation does not cover this CSR"),
+            QStringLiteral("COSE digest %1, CSR digest %2")
+                .arg(QString::fromLatin1(csrDigest.toHex()),
+                     QString::fromLatin1(QCryptographicHash::hash(csrDer, QCryptographicHash::Sha256).toHex())),
+            QStringLiteral("The line corrupted the answer or the unit is not genuine; retry, then set it aside."));
     if (uuidText().compare(expectedUuid.trimmed(), Qt::CaseInsensitive) != 0)
         return fail(ErrorCode::Verification, QStringLiteral("The modem's attestation names another device"),
                     QStringLiteral("COSE UUID %1, %DEVICEUUID %2").arg(uuidText(), expectedUuid),

@@ -16,12 +16,12 @@ namespace station::drivers {
 
 struct KeyGenResponse {
     QByteArray csrDer;
-    QByteArray coseBytes;          ///< empty when the modem sent no COSE part
+    QByteArray coseBytes; ///< empty when the modem sent no COSE part
     std::optional<CoseSign1> cose;
     int payloadId = 0;
-    QByteArray deviceUuid;         ///< 16 bytes
+    QByteArray deviceUuid; ///< 16 bytes
     qint64 secTag = -1;
-    QByteArray csrDigest;          ///< 32 bytes
+    QByteArray csrDigest; ///< 32 bytes
     QByteArray nonce;
 
     static constexpr int kCsrMessageV1 = 9;

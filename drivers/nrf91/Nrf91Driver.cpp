@@ -93,8 +93,7 @@ QString Nrf91Driver::location() const
     return m_transport->location();
 }
 
-template <typename T>
-bool Nrf91Driver::admit(Done<T> &done, bool needsSession)
+template <typename T> bool Nrf91Driver::admit(Done<T> &done, bool needsSession)
 {
     if (m_pending.busy() || (needsSession && !m_transport->isOpen())) {
         const bool busy = m_pending.busy();
@@ -115,7 +114,9 @@ void Nrf91Driver::run(const QByteArray &command, std::function<void(Result<AtRes
     const auto wait = timeout.count() > 0 ? timeout : m_config.exchangeTimeout;
     m_channel->command(command, wait, [this, command, next = std::move(next)](Result<AtResponse> r) {
         if (r && !r->ok()) {
-            next(std::unexpected(r->toError(QString::fromLatin1(command.left(command.indexOf('=') > 0 ? command.indexOf('=') : command.size())), location())));
+            next(std::unexpected(r->toError(
+                QString::fromLatin1(command.left(command.indexOf('=') > 0 ? command.indexOf('=') : command.size())),
+                location())));
             return;
         }
         next(std::move(r));
@@ -156,8 +157,7 @@ void Nrf91Driver::handshake(int attempt, Done<void> done)
             return;
         }
         if (m_openClock.elapsed() >= m_config.openTimeout.count()) {
-            done(fail(ErrorCode::Timeout,
-                      QStringLiteral("The unit on %1 does not answer AT commands").arg(location()),
+            done(fail(ErrorCode::Timeout, QStringLiteral("The unit on %1 does not answer AT commands").arg(location()),
                       QStringLiteral("%1 attempt(s) in %2 ms").arg(attempt + 1).arg(m_openClock.elapsed()),
                       QStringLiteral("Check that the unit runs AT-command firmware and that the baud rate is right.")));
             return;
@@ -266,8 +266,8 @@ void Nrf91Driver::generateKey(const KeyGenRequest &request, Done<GeneratedKey> d
         return;
     if (!request.keyType.isEmpty() && request.keyType.compare(QStringLiteral("p256"), Qt::CaseInsensitive) != 0) {
         QTimer::singleShot(0, this, [done, type = request.keyType] {
-            done(fail(ErrorCode::Unsupported, QStringLiteral("The nRF91 generates P-256 keys only, not %1").arg(type), {},
-                      QStringLiteral("Set the product profile's device key type to p256.")));
+            done(fail(ErrorCode::Unsupported, QStringLiteral("The nRF91 generates P-256 keys only, not %1").arg(type),
+                      {}, QStringLiteral("Set the product profile's device key type to p256.")));
         });
         return;
     }
@@ -318,8 +318,8 @@ void Nrf91Driver::generateKey(const KeyGenRequest &request, Done<GeneratedKey> d
                 key.attestationChecked = true;
                 if (!m_config.attestationKeySpkiDer.isEmpty()) {
                     auto signer = crypto::PrivateKey::publicFromSpkiDer(m_config.attestationKeySpkiDer);
-                    if (!signer || parsed->cose->algorithm != -7
-                        || !signer->verify(parsed->cose->toBeSigned(), CoseSign1::rawToDer(parsed->cose->signature))) {
+                    if (!signer || parsed->cose->algorithm != -7 ||
+                        !signer->verify(parsed->cose->toBeSigned(), CoseSign1::rawToDer(parsed->cose->signature))) {
                         done(fail(ErrorCode::Verification,
                                   QStringLiteral("The modem's COSE signature does not verify with the configured "
                                                  "attestation key"),
@@ -362,7 +362,8 @@ void Nrf91Driver::writeCredential(CredentialType type, QByteArray content, const
 {
     if (content.contains('"')) {
         QTimer::singleShot(0, this, [done] {
-            done(fail(ErrorCode::InvalidArgument, QStringLiteral("A credential for %CMNG cannot contain a double quote")));
+            done(fail(ErrorCode::InvalidArgument,
+                      QStringLiteral("A credential for %CMNG cannot contain a double quote")));
         });
         return;
     }
@@ -433,9 +434,8 @@ void Nrf91Driver::commit(Done<void> done)
             done(std::unexpected(listed.error()));
             return;
         }
-        const bool hasCert = std::any_of(listed->cbegin(), listed->cend(), [](const Listed &l) {
-            return l.type == ClientCertificate;
-        });
+        const bool hasCert =
+            std::any_of(listed->cbegin(), listed->cend(), [](const Listed &l) { return l.type == ClientCertificate; });
         if (!hasCert) {
             done(fail(ErrorCode::Device,
                       QStringLiteral("The modem on %1 holds no client certificate in sec_tag %2")
@@ -480,7 +480,8 @@ void Nrf91Driver::readContents(StoredCredentials stored, int index, Done<StoredC
         return;
     }
     const int type = stored.items[index].kind == CredentialKind::TrustAnchors ? CaCertificate : ClientCertificate;
-    emit progress(index, stored.items.size(), QStringLiteral("reading back %1").arg(credentialKindName(stored.items[index].kind)));
+    emit progress(index, stored.items.size(),
+                  QStringLiteral("reading back %1").arg(credentialKindName(stored.items[index].kind)));
     run("AT%CMNG=2," + secTag() + ',' + QByteArray::number(type),
         [this, stored, index, done](Result<AtResponse> r) mutable {
             if (!r) {
@@ -488,7 +489,8 @@ void Nrf91Driver::readContents(StoredCredentials stored, int index, Done<StoredC
                 return;
             }
             const QList<QByteArray> values = r->valuesOf("%CMNG:");
-            const QList<QByteArray> p = values.isEmpty() ? QList<QByteArray>() : AtResponse::splitParameters(values.first());
+            const QList<QByteArray> p =
+                values.isEmpty() ? QList<QByteArray>() : AtResponse::splitParameters(values.first());
             if (p.size() < 4) {
                 done(fail(ErrorCode::Parse, QStringLiteral("The modem's %CMNG read answer has no content")));
                 return;

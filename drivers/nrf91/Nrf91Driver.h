@@ -49,8 +49,7 @@ private:
         QByteArray sha256;
     };
 
-    template <typename T>
-    bool admit(Done<T> &done, bool needsSession = true);
+    template <typename T> bool admit(Done<T> &done, bool needsSession = true);
     /// Sends `command`; a non-OK final result becomes an Error. `timeout` 0 = the exchange timeout.
     void run(const QByteArray &command, std::function<void(Result<AtResponse>)> next,
              std::chrono::milliseconds timeout = std::chrono::milliseconds(0));

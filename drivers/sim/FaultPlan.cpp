@@ -61,8 +61,8 @@ bool FaultPlan::refuses(const QString &command) const
 
 bool FaultPlan::isEmpty() const
 {
-    return disconnectAfterBytes == 0 && disconnectAt.isEmpty() && corruptEvery == 0 && stallMs == 0
-        && refuse.isEmpty() && !keyGenFail;
+    return disconnectAfterBytes == 0 && disconnectAt.isEmpty() && corruptEvery == 0 && stallMs == 0 &&
+           refuse.isEmpty() && !keyGenFail;
 }
 
 QString FaultPlan::toString() const

@@ -24,8 +24,7 @@ QByteArray base64Url(const QByteArray &data)
 } // namespace
 
 Nrf91Simulator::Nrf91Simulator(SimulatorOptions options, QObject *parent) : SimulatedDevice(std::move(options), parent)
-{
-}
+{}
 
 Result<void> Nrf91Simulator::loadIdentity()
 {
@@ -52,8 +51,8 @@ void Nrf91Simulator::onPowerOn()
 
 QList<QByteArray> Nrf91Simulator::bootLog() const
 {
-    return {"*** Booting nRF Connect SDK v2.5.0 ***", "[00:00:00.251,525] <inf> lte_lc: modem firmware mfw_nrf9160_1.3.5",
-            "The AT host sample started", "Ready"};
+    return {"*** Booting nRF Connect SDK v2.5.0 ***",
+            "[00:00:00.251,525] <inf> lte_lc: modem firmware mfw_nrf9160_1.3.5", "The AT host sample started", "Ready"};
 }
 
 void Nrf91Simulator::onReceived(const QByteArray &bytes)
@@ -88,7 +87,9 @@ QString Nrf91Simulator::stepOf(const QByteArray &name, const QList<QByteArray> &
         const int op = args.value(0).toInt();
         const int type = args.value(2).toInt();
         if (op == 0)
-            return type == 0 ? QStringLiteral("write-trust") : type == 1 ? QStringLiteral("write-cert") : QStringLiteral("write-key");
+            return type == 0   ? QStringLiteral("write-trust")
+                   : type == 1 ? QStringLiteral("write-cert")
+                               : QStringLiteral("write-key");
         if (op == 1)
             return QStringLiteral("list");
         if (op == 2)
@@ -116,7 +117,8 @@ void Nrf91Simulator::onCommand(const QByteArray &line)
     const QString step = stepOf(name.endsWith('?') ? name.chopped(1) : name, args);
     if (!step.isEmpty() && disconnectsAt(step))
         return;
-    const QString bare = QString::fromLatin1(name).remove(QLatin1Char('+')).remove(QLatin1Char('%')).remove(QLatin1Char('?')).toLower();
+    const QString bare =
+        QString::fromLatin1(name).remove(QLatin1Char('+')).remove(QLatin1Char('%')).remove(QLatin1Char('?')).toLower();
     const bool refused = (!bare.isEmpty() && refuses(bare)) || (!step.isEmpty() && refuses(step));
     answer([this, line, name, argText, refused, step] {
         Outcome out;
@@ -140,7 +142,8 @@ void Nrf91Simulator::onCommand(const QByteArray &line)
     });
 }
 
-Nrf91Simulator::Outcome Nrf91Simulator::execute(const QByteArray &command, const QByteArray &name, const QByteArray &argText)
+Nrf91Simulator::Outcome Nrf91Simulator::execute(const QByteArray &command, const QByteArray &name,
+                                                const QByteArray &argText)
 {
     Q_UNUSED(command)
     const QList<QByteArray> args = argText.isEmpty() ? QList<QByteArray>() : AtResponse::splitParameters(argText);
@@ -283,11 +286,15 @@ Nrf91Simulator::Outcome Nrf91Simulator::cmng(const QList<QByteArray> &args)
             if (!m.hasMatch())
                 continue;
             const qint64 t = m.captured(1).toLongLong();
-            const int ty = m.captured(2) == QLatin1String("ca") ? 0 : m.captured(2) == QLatin1String("client-cert") ? 1 : 2;
+            const int ty = m.captured(2) == QLatin1String("ca")            ? 0
+                           : m.captured(2) == QLatin1String("client-cert") ? 1
+                                                                           : 2;
             if ((hasTag && t != tag) || (hasType && ty != type))
                 continue;
-            out.lines << "%CMNG: " + QByteArray::number(t) + ',' + QByteArray::number(ty) + ",\""
-                    + QCryptographicHash::hash(storage().read(name), QCryptographicHash::Sha256).toHex().toUpper() + '"';
+            out.lines
+                << "%CMNG: " + QByteArray::number(t) + ',' + QByteArray::number(ty) + ",\"" +
+                       QCryptographicHash::hash(storage().read(name), QCryptographicHash::Sha256).toHex().toUpper() +
+                       '"';
         }
         return out;
     }
@@ -297,8 +304,9 @@ Nrf91Simulator::Outcome Nrf91Simulator::cmng(const QList<QByteArray> &args)
         if (!storage().contains(fileOf(tag, type)))
             return Outcome{{}, 513, false};
         const QByteArray content = storage().read(fileOf(tag, type));
-        out.lines << "%CMNG: " + QByteArray::number(tag) + ',' + QByteArray::number(type) + ",\""
-                + QCryptographicHash::hash(content, QCryptographicHash::Sha256).toHex().toUpper() + "\",\"" + content + '"';
+        out.lines << "%CMNG: " + QByteArray::number(tag) + ',' + QByteArray::number(type) + ",\"" +
+                         QCryptographicHash::hash(content, QCryptographicHash::Sha256).toHex().toUpper() + "\",\"" +
+                         content + '"';
         return out;
     }
     case 3: { // delete

@@ -35,8 +35,8 @@ protected:
 private:
     struct Outcome {
         QList<QByteArray> lines;
-        int cme = -1;        ///< >= 0: +CME ERROR
-        bool error = false;  ///< plain ERROR
+        int cme = -1;       ///< >= 0: +CME ERROR
+        bool error = false; ///< plain ERROR
     };
 
     void onCommand(const QByteArray &line);

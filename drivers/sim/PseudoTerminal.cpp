@@ -55,7 +55,7 @@ Result<void> PseudoTerminal::open(const QString &linkPath)
         return fail(ErrorCode::Io, QStringLiteral("Cannot open %1").arg(m_slavePath), why);
     }
     // Raw mode: no echo, no CR/LF translation, no line buffering — a UART, not a terminal.
-    termios tio {};
+    termios tio{};
     if (::tcgetattr(m_slave, &tio) == 0) {
         ::cfmakeraw(&tio);
         ::tcsetattr(m_slave, TCSANOW, &tio);

@@ -134,8 +134,8 @@ void SimulatedDevice::answer(std::function<void()> answer)
 
 bool SimulatedDevice::disconnectsAt(const QString &step)
 {
-    if (m_disconnectAtFired || m_options.faults.disconnectAt.isEmpty()
-        || m_options.faults.disconnectAt.compare(step, Qt::CaseInsensitive) != 0)
+    if (m_disconnectAtFired || m_options.faults.disconnectAt.isEmpty() ||
+        m_options.faults.disconnectAt.compare(step, Qt::CaseInsensitive) != 0)
         return false;
     m_disconnectAtFired = true;
     unplug(QStringLiteral("disconnect-at=%1").arg(step));

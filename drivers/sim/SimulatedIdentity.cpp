@@ -68,8 +68,8 @@ Result<SimulatedIdentity> SimulatedIdentity::loadOrCreate(DeviceStorage &storage
         changed = true;
     }
     if (changed) {
-        const QByteArray text = "serial=" + id.serialNumber.toUtf8() + "\nuuid=" + id.uuid.toUtf8()
-            + "\nimei=" + id.imei.toUtf8() + '\n';
+        const QByteArray text =
+            "serial=" + id.serialNumber.toUtf8() + "\nuuid=" + id.uuid.toUtf8() + "\nimei=" + id.imei.toUtf8() + '\n';
         if (auto w = storage.write(kIdentityFile, text); !w)
             return std::unexpected(w.error());
     }

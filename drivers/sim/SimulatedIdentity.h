@@ -13,8 +13,8 @@ namespace station::drivers {
 
 struct SimulatedIdentity {
     QString serialNumber;
-    QString uuid;  ///< RFC 4122 text, lower case
-    QString imei;  ///< 15 digits with a valid Luhn check digit
+    QString uuid; ///< RFC 4122 text, lower case
+    QString imei; ///< 15 digits with a valid Luhn check digit
     crypto::PrivateKey identityKey;
 
     /// Loads the identity from `storage` or creates and stores one. `serialOverride` (from --serial)

@@ -12,14 +12,14 @@
 namespace station::drivers {
 
 struct SimulatorOptions {
-    QString linkPath;            ///< symlink to the pty's slave side
-    QString serialNumber;        ///< empty: from the state dir, or a new random one
-    QString stateDir;            ///< empty: nothing survives the process
-    qint32 baudRate = 115200;    ///< bytes are paced like a UART at this rate; 0 = not paced
-    bool bootChatter = false;    ///< print a boot log at start and log lines between answers
+    QString linkPath;         ///< symlink to the pty's slave side
+    QString serialNumber;     ///< empty: from the state dir, or a new random one
+    QString stateDir;         ///< empty: nothing survives the process
+    qint32 baudRate = 115200; ///< bytes are paced like a UART at this rate; 0 = not paced
+    bool bootChatter = false; ///< print a boot log at start and log lines between answers
     FaultPlan faults;
-    int replugDelayMs = 800;     ///< after a disconnect fault the unit comes back after this long (-1: never)
-    int maxPayload = 256;        ///< station protocol: the device's frame payload limit
+    int replugDelayMs = 800; ///< after a disconnect fault the unit comes back after this long (-1: never)
+    int maxPayload = 256;    ///< station protocol: the device's frame payload limit
 };
 
 } // namespace station::drivers

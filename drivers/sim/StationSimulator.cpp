@@ -84,10 +84,9 @@ QByteArray fromPem(const QByteArray &pem)
 } // namespace
 
 StationSimulator::StationSimulator(SimulatorOptions options, QObject *parent)
-    : SimulatedDevice(std::move(options), parent), m_parser(qBound(proto::kMinDevicePayload, this->options().maxPayload,
-                                                                   proto::kMaxPayload))
-{
-}
+    : SimulatedDevice(std::move(options), parent),
+      m_parser(qBound(proto::kMinDevicePayload, this->options().maxPayload, proto::kMaxPayload))
+{}
 
 Result<void> StationSimulator::loadIdentity()
 {
@@ -112,10 +111,13 @@ void StationSimulator::onPowerOn()
 
 QList<QByteArray> StationSimulator::bootLog() const
 {
-    return {"", "*** Booting Zephyr OS build v3.5.0 ***", "[00:00:00.004,000] <inf> flash: 1024 KiB, 4 KiB pages",
-            "[00:00:00.010,000] <inf> prov: provisioning agent, station protocol v1, serial "
-                + m_identity.serialNumber.toUtf8(),
-            "[00:00:00.011,000] <wrn> net: no network configured", "uart:~$ "};
+    return {"",
+            "*** Booting Zephyr OS build v3.5.0 ***",
+            "[00:00:00.004,000] <inf> flash: 1024 KiB, 4 KiB pages",
+            "[00:00:00.010,000] <inf> prov: provisioning agent, station protocol v1, serial " +
+                m_identity.serialNumber.toUtf8(),
+            "[00:00:00.011,000] <wrn> net: no network configured",
+            "uart:~$ "};
 }
 
 void StationSimulator::onReceived(const QByteArray &bytes)
@@ -232,8 +234,8 @@ StationSimulator::Reply StationSimulator::error(Status status, const QString &me
 StationSimulator::Reply StationSimulator::execute(Command command, const Tlv &args)
 {
     const auto slot = args.number(Tag::Slot);
-    const bool needsSlot = command == Command::KeyGen || command == Command::WriteBegin || command == Command::Read
-        || command == Command::Status || command == Command::Commit || command == Command::ResetSlot;
+    const bool needsSlot = command == Command::KeyGen || command == Command::WriteBegin || command == Command::Read ||
+                           command == Command::Status || command == Command::Commit || command == Command::ResetSlot;
     if (needsSlot && (!slot || *slot >= kSlots))
         return error(Status::BadArgument, QStringLiteral("slot missing or not below %1").arg(kSlots));
     switch (command) {
@@ -293,7 +295,8 @@ StationSimulator::Reply StationSimulator::keyGen(const Tlv &args)
     const int slot = static_cast<int>(*args.number(Tag::Slot));
     if (keyGenFails())
         return error(Status::KeyGenFailed, QStringLiteral("entropy source not ready"));
-    auto type = crypto::parseKeyType(args.text(Tag::KeyType).isEmpty() ? QStringLiteral("p256") : args.text(Tag::KeyType));
+    auto type =
+        crypto::parseKeyType(args.text(Tag::KeyType).isEmpty() ? QStringLiteral("p256") : args.text(Tag::KeyType));
     if (!type)
         return error(Status::BadArgument, type.error().message);
     crypto::CsrSpec spec;
@@ -365,9 +368,8 @@ StationSimulator::Reply StationSimulator::writeEnd(const Tlv &args)
     Transfer t = std::move(m_transfer);
     m_transfer = {};
     if (t.data.size() != t.length || QCryptographicHash::hash(t.data, QCryptographicHash::Sha256) != t.sha256)
-        return error(Status::DigestMismatch, QStringLiteral("received %1 of %2 bytes, digest differs")
-                                                 .arg(t.data.size())
-                                                 .arg(t.length));
+        return error(Status::DigestMismatch,
+                     QStringLiteral("received %1 of %2 bytes, digest differs").arg(t.data.size()).arg(t.length));
     if (t.object != ObjectId::PrivateKey && !splitDer(t.data))
         return error(Status::BadArgument, QStringLiteral("not a sequence of DER certificates"));
     m_staged[{t.slot, t.object}] = t.data;
@@ -406,8 +408,8 @@ StationSimulator::Reply StationSimulator::status(const Tlv &args) const
         if (!obj)
             continue;
         r.tlv.addU8(Tag::Object, static_cast<std::uint8_t>(id))
-            .addU8(Tag::ObjectState,
-                   static_cast<std::uint8_t>(obj->committed ? proto::ObjectState::Committed : proto::ObjectState::Staged))
+            .addU8(Tag::ObjectState, static_cast<std::uint8_t>(obj->committed ? proto::ObjectState::Committed
+                                                                              : proto::ObjectState::Staged))
             .addU32(Tag::Length, static_cast<std::uint32_t>(obj->der.size()))
             .add(Tag::Sha256, QCryptographicHash::hash(obj->der, QCryptographicHash::Sha256));
     }
@@ -424,10 +426,13 @@ StationSimulator::Reply StationSimulator::commit(const Tlv &args)
         QString file = fileOf(slot, id);
         if (id == ObjectId::PrivateKey) {
             const bool generated = m_stagedGenerated.value(slot);
-            file = QStringLiteral("slot-%1/%2").arg(slot).arg(generated ? QStringLiteral("device-key.pem")
-                                                                        : QStringLiteral("private-key.pem"));
-            const QString other = QStringLiteral("slot-%1/%2").arg(slot).arg(generated ? QStringLiteral("private-key.pem")
-                                                                                       : QStringLiteral("device-key.pem"));
+            file = QStringLiteral("slot-%1/%2")
+                       .arg(slot)
+                       .arg(generated ? QStringLiteral("device-key.pem") : QStringLiteral("private-key.pem"));
+            const QString other =
+                QStringLiteral("slot-%1/%2")
+                    .arg(slot)
+                    .arg(generated ? QStringLiteral("private-key.pem") : QStringLiteral("device-key.pem"));
             if (auto rm = storage().remove(other); !rm)
                 return error(Status::StorageFailure, rm.error().message);
         }

@@ -13,9 +13,9 @@ std::uint16_t u16At(const QByteArray &b, qsizetype i)
 
 bool knownType(std::uint8_t t)
 {
-    return t == static_cast<std::uint8_t>(proto::FrameType::Request)
-        || t == static_cast<std::uint8_t>(proto::FrameType::Response)
-        || t == static_cast<std::uint8_t>(proto::FrameType::Nak);
+    return t == static_cast<std::uint8_t>(proto::FrameType::Request) ||
+           t == static_cast<std::uint8_t>(proto::FrameType::Response) ||
+           t == static_cast<std::uint8_t>(proto::FrameType::Nak);
 }
 
 } // namespace
@@ -29,15 +29,16 @@ FrameParser::Output FrameParser::feed(QByteArrayView bytes)
         // Find the next SYNC pair; everything before it is chatter.
         qsizetype sync = -1;
         for (qsizetype i = pos; i + 1 < m_buffer.size(); ++i) {
-            if (static_cast<std::uint8_t>(m_buffer[i]) == proto::kSync0
-                && static_cast<std::uint8_t>(m_buffer[i + 1]) == proto::kSync1) {
+            if (static_cast<std::uint8_t>(m_buffer[i]) == proto::kSync0 &&
+                static_cast<std::uint8_t>(m_buffer[i + 1]) == proto::kSync1) {
                 sync = i;
                 break;
             }
         }
         if (sync < 0) {
             // Keep a trailing first sync byte: its partner may be in the next read.
-            qsizetype keep = (!m_buffer.isEmpty() && static_cast<std::uint8_t>(m_buffer.back()) == proto::kSync0) ? 1 : 0;
+            qsizetype keep =
+                (!m_buffer.isEmpty() && static_cast<std::uint8_t>(m_buffer.back()) == proto::kSync0) ? 1 : 0;
             qsizetype drop = qMax<qsizetype>(0, m_buffer.size() - keep);
             if (drop > pos) {
                 m_discarded += drop - pos;
@@ -62,8 +63,9 @@ FrameParser::Output FrameParser::feed(QByteArrayView bytes)
         if (m_buffer.size() - pos < total)
             break;
         const QByteArrayView body = QByteArrayView(m_buffer).sliced(pos, proto::kHeaderSize + length);
-        const std::uint32_t crc = (static_cast<std::uint32_t>(u16At(m_buffer, pos + proto::kHeaderSize + length)) << 16)
-            | u16At(m_buffer, pos + proto::kHeaderSize + length + 2);
+        const std::uint32_t crc =
+            (static_cast<std::uint32_t>(u16At(m_buffer, pos + proto::kHeaderSize + length)) << 16) |
+            u16At(m_buffer, pos + proto::kHeaderSize + length + 2);
         if (Checksum::crc32(body) != crc) {
             ++out.damaged;
             // Resynchronise just after this sync: a frame may start inside the damaged span.

@@ -73,8 +73,7 @@ QString StationDriver::location() const
     return m_transport->location();
 }
 
-template <typename T>
-bool StationDriver::admit(Done<T> &done, bool needsSession)
+template <typename T> bool StationDriver::admit(Done<T> &done, bool needsSession)
 {
     if (m_pending.busy()) {
         QTimer::singleShot(0, this, [done = std::move(done)] {
@@ -151,11 +150,12 @@ void StationDriver::identify(Done<DeviceIdentity> done)
         if (!id.identityPublicKeyDer.isEmpty()) {
             auto key = crypto::PrivateKey::publicFromSpkiDer(id.identityPublicKeyDer);
             if (!key || !key->verify(nonce, id.nonceSignature)) {
-                done(fail(ErrorCode::Verification,
-                          QStringLiteral("The unit on %1 could not prove possession of its identity key").arg(location()),
-                          key ? QStringLiteral("the signature over the station's nonce does not verify")
-                              : key.error().toString(),
-                          QStringLiteral("Set the unit aside: it may be counterfeit or its identity store corrupt.")));
+                done(fail(
+                    ErrorCode::Verification,
+                    QStringLiteral("The unit on %1 could not prove possession of its identity key").arg(location()),
+                    key ? QStringLiteral("the signature over the station's nonce does not verify")
+                        : key.error().toString(),
+                    QStringLiteral("Set the unit aside: it may be counterfeit or its identity store corrupt.")));
                 return;
             }
             id.evidenceVerified = true;
@@ -169,7 +169,8 @@ void StationDriver::generateKey(const KeyGenRequest &request, Done<GeneratedKey>
     if (!admit(done))
         return;
     Tlv args;
-    args.addU8(proto::Tag::Slot, static_cast<std::uint8_t>(m_config.slot)).addText(proto::Tag::KeyType, request.keyType);
+    args.addU8(proto::Tag::Slot, static_cast<std::uint8_t>(m_config.slot))
+        .addText(proto::Tag::KeyType, request.keyType);
     if (!request.subject.isEmpty())
         args.addText(proto::Tag::Subject, request.subject);
     emit progress(0, 2, QStringLiteral("generating a key on the unit"));
@@ -183,7 +184,8 @@ void StationDriver::generateKey(const KeyGenRequest &request, Done<GeneratedKey>
             const auto length = r->number(proto::Tag::Length);
             const QByteArray sha = r->bytes(proto::Tag::Sha256);
             if (!length || *length == 0 || sha.size() != 32) {
-                done(fail(ErrorCode::Parse, QStringLiteral("The unit's KEYGEN answer lacks the CSR's length or digest")));
+                done(fail(ErrorCode::Parse,
+                          QStringLiteral("The unit's KEYGEN answer lacks the CSR's length or digest")));
                 return;
             }
             emit progress(1, 2, QStringLiteral("reading the CSR"));
@@ -280,8 +282,8 @@ void StationDriver::readBack(Done<StoredCredentials> done)
                                 items.append(item);
                                 present = true;
                             } else if (present && t.tag == proto::Tag::ObjectState && t.value.size() == 1) {
-                                items.last().committed =
-                                    static_cast<quint8>(t.value[0]) == static_cast<quint8>(proto::ObjectState::Committed);
+                                items.last().committed = static_cast<quint8>(t.value[0]) ==
+                                                         static_cast<quint8>(proto::ObjectState::Committed);
                             } else if (present && t.tag == proto::Tag::Length && t.value.size() == 4) {
                                 Tlv one;
                                 one.add(proto::Tag::Length, t.value);
@@ -296,8 +298,7 @@ void StationDriver::readBack(Done<StoredCredentials> done)
 
 void StationDriver::readContents(QList<StoredItem> items, int index, Done<StoredCredentials> done)
 {
-    while (index < items.size()
-           && (items[index].kind == CredentialKind::PrivateKey || items[index].size <= 0))
+    while (index < items.size() && (items[index].kind == CredentialKind::PrivateKey || items[index].size <= 0))
         ++index;
     if (index >= items.size()) {
         StoredCredentials stored;
@@ -323,7 +324,8 @@ void StationDriver::factoryReset(Done<void> done)
     if (!admit(done))
         return;
     Tlv args;
-    args.addU8(proto::Tag::Slot, static_cast<std::uint8_t>(m_config.slot)).addU32(proto::Tag::Confirm, proto::kResetConfirm);
+    args.addU8(proto::Tag::Slot, static_cast<std::uint8_t>(m_config.slot))
+        .addU32(proto::Tag::Confirm, proto::kResetConfirm);
     m_session->call(proto::Command::ResetSlot, args, [done](Result<Tlv> r) {
         if (!r)
             done(std::unexpected(r.error()));

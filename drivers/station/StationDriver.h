@@ -37,8 +37,7 @@ public:
     [[nodiscard]] const StationSession &session() const { return *m_session; }
 
 private:
-    template <typename T>
-    bool admit(Done<T> &done, bool needsSession = true);
+    template <typename T> bool admit(Done<T> &done, bool needsSession = true);
     void writeObject(proto::ObjectId object, QByteArray data, const QString &step, Done<void> done);
     void readContents(QList<StoredItem> items, int index, Done<StoredCredentials> done);
 

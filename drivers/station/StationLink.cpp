@@ -10,8 +10,7 @@ Q_LOGGING_CATEGORY(lcLink, "station.drivers.station")
 
 namespace station::drivers {
 
-StationLink::StationLink(Transport *transport, QObject *parent)
-    : QObject(parent), m_transport(transport)
+StationLink::StationLink(Transport *transport, QObject *parent) : QObject(parent), m_transport(transport)
 {
     // A random first sequence number: a device that still remembers the last session's request cannot
     // take the first request of this one for a retransmission.
@@ -61,7 +60,9 @@ std::chrono::milliseconds StationLink::attemptWindow() const
 {
     // The configured wait plus twice the time the request and a full response take on the wire.
     const qint64 bps = m_transport->bytesPerSecond();
-    const qint64 wire = bps > 0 ? (2 * (m_frameBytes.size() + m_maxResponse + proto::kHeaderSize + proto::kTrailerSize) * 1000) / bps : 0;
+    const qint64 wire =
+        bps > 0 ? (2 * (m_frameBytes.size() + m_maxResponse + proto::kHeaderSize + proto::kTrailerSize) * 1000) / bps
+                : 0;
     return m_timing.attempt + std::chrono::milliseconds(wire);
 }
 
@@ -121,7 +122,8 @@ void StationLink::onReceived(const QByteArray &bytes)
                             QStringLiteral("The unit on %1 is still busy after %2 s")
                                 .arg(m_transport->location())
                                 .arg(m_timing.deadline.count() / 1000.0),
-                            {}, QStringLiteral("Replug the unit and try again; if it persists the unit may be faulty.")));
+                            {},
+                            QStringLiteral("Replug the unit and try again; if it persists the unit may be faulty.")));
                 return;
             }
             m_attemptTimer.start(attemptWindow()); // keep-alive: the device is working on it

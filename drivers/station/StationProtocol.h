@@ -10,8 +10,8 @@ namespace station::drivers::proto {
 
 inline constexpr std::uint8_t kSync0 = 0xA5;
 inline constexpr std::uint8_t kSync1 = 0x5A;
-inline constexpr int kHeaderSize = 8;   ///< sync(2) type(1) seq(1) length(2) header-crc(2)
-inline constexpr int kTrailerSize = 4;  ///< CRC-32
+inline constexpr int kHeaderSize = 8;    ///< sync(2) type(1) seq(1) length(2) header-crc(2)
+inline constexpr int kTrailerSize = 4;   ///< CRC-32
 inline constexpr int kMaxPayload = 4096; ///< hard limit of the frame format; devices announce a smaller one
 inline constexpr int kMinDevicePayload = 64;
 inline constexpr std::uint8_t kVersionMin = 1;
@@ -67,21 +67,21 @@ enum class Tag : std::uint8_t {
     Model = 0x12,
     Firmware = 0x13,
     DeviceUuid = 0x14,
-    Nonce = 0x15,          ///< bytes, 16..64
-    IdentityKey = 0x16,    ///< SubjectPublicKeyInfo DER of the device identity key
-    IdentitySig = 0x17,    ///< signature over the nonce by the identity key (ECDSA DER)
-    Provisioned = 0x18,    ///< u8 0/1
-    Slot = 0x20,           ///< u8
-    KeyType = 0x21,        ///< UTF-8: "p256", "p384", "rsa2048", ...
-    Subject = 0x22,        ///< UTF-8 distinguished name "CN=...,O=..."
-    Object = 0x23,         ///< u8, ObjectId
-    Length = 0x24,         ///< u32
-    Sha256 = 0x25,         ///< 32 bytes
-    Offset = 0x26,         ///< u32
-    Data = 0x27,           ///< bytes
-    MaxLength = 0x28,      ///< u16
-    ObjectState = 0x29,    ///< u8 ObjectState; in STATUS responses one OBJECT..STATE group per object
-    Confirm = 0x2A,        ///< u32 0x52534554 ("RSET") for RESET_SLOT
+    Nonce = 0x15,       ///< bytes, 16..64
+    IdentityKey = 0x16, ///< SubjectPublicKeyInfo DER of the device identity key
+    IdentitySig = 0x17, ///< signature over the nonce by the identity key (ECDSA DER)
+    Provisioned = 0x18, ///< u8 0/1
+    Slot = 0x20,        ///< u8
+    KeyType = 0x21,     ///< UTF-8: "p256", "p384", "rsa2048", ...
+    Subject = 0x22,     ///< UTF-8 distinguished name "CN=...,O=..."
+    Object = 0x23,      ///< u8, ObjectId
+    Length = 0x24,      ///< u32
+    Sha256 = 0x25,      ///< 32 bytes
+    Offset = 0x26,      ///< u32
+    Data = 0x27,        ///< bytes
+    MaxLength = 0x28,   ///< u16
+    ObjectState = 0x29, ///< u8 ObjectState; in STATUS responses one OBJECT..STATE group per object
+    Confirm = 0x2A,     ///< u32 0x52534554 ("RSET") for RESET_SLOT
 };
 
 enum class ObjectId : std::uint8_t {

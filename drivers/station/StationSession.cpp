@@ -15,8 +15,7 @@ QString remedyFor(proto::Status status)
         return QStringLiteral("Update the station or the unit's provisioning firmware so both speak a common version.");
     case proto::Status::StorageFull:
         return QStringLiteral("Reset the unit's provisioning slot, or use a shorter certificate chain.");
-    case proto::Status::DigestMismatch:
-        return QStringLiteral("The line is unreliable: check the cable and try again.");
+    case proto::Status::DigestMismatch: return QStringLiteral("The line is unreliable: check the cable and try again.");
     case proto::Status::KeyGenFailed:
     case proto::Status::StorageFailure:
         return QStringLiteral("Retry once; if it fails again set the unit aside as faulty.");
@@ -31,8 +30,7 @@ QString remedyFor(proto::Status status)
 
 StationSession::StationSession(Transport *transport, const DriverConfig &config, QObject *parent)
     : QObject(parent), m_config(config), m_link(transport, this), m_location(transport->location())
-{
-}
+{}
 
 int StationSession::chunkSize() const
 {
@@ -63,8 +61,8 @@ void StationSession::call(proto::Command command, const Tlv &args, Done<Tlv> don
     StationLink::Timing timing;
     timing.attempt = m_config.exchangeTimeout;
     timing.maxRetransmissions = m_config.maxRetransmissions;
-    timing.deadline = longRunning ? m_config.keyGenTimeout
-                                  : m_config.exchangeTimeout * (m_config.maxRetransmissions + 1) * 2;
+    timing.deadline =
+        longRunning ? m_config.keyGenTimeout : m_config.exchangeTimeout * (m_config.maxRetransmissions + 1) * 2;
     m_link.request(payload, timing, [this, command, done = std::move(done)](Result<QByteArray> response) {
         if (!response) {
             done(std::unexpected(response.error().withContext(proto::commandName(command))));
@@ -125,10 +123,11 @@ void StationSession::hello(std::chrono::milliseconds within, Done<void> done)
         }
         const auto version = tlv->number(proto::Tag::Version);
         const auto maxPayload = tlv->number(proto::Tag::MaxPayload);
-        if (!version || *version < proto::kVersionMin || *version > proto::kVersionMax || !maxPayload
-            || *maxPayload < static_cast<quint32>(proto::kMinDevicePayload) || *maxPayload > proto::kMaxPayload) {
-            done(fail(ErrorCode::Parse, QStringLiteral("The unit's HELLO answer is malformed"),
-                      QStringLiteral("version %1, max payload %2").arg(version.value_or(0)).arg(maxPayload.value_or(0))));
+        if (!version || *version < proto::kVersionMin || *version > proto::kVersionMax || !maxPayload ||
+            *maxPayload < static_cast<quint32>(proto::kMinDevicePayload) || *maxPayload > proto::kMaxPayload) {
+            done(fail(
+                ErrorCode::Parse, QStringLiteral("The unit's HELLO answer is malformed"),
+                QStringLiteral("version %1, max payload %2").arg(version.value_or(0)).arg(maxPayload.value_or(0))));
             return;
         }
         m_version = static_cast<int>(*version);
@@ -172,7 +171,8 @@ void StationSession::writeNext(proto::ObjectId object, QByteArray data, qint64 o
     }
     const qint64 n = qMin<qint64>(chunkSize(), data.size() - offset);
     Tlv args;
-    args.addU32(proto::Tag::Offset, static_cast<std::uint32_t>(offset)).add(proto::Tag::Data, QByteArrayView(data).sliced(offset, n));
+    args.addU32(proto::Tag::Offset, static_cast<std::uint32_t>(offset))
+        .add(proto::Tag::Data, QByteArrayView(data).sliced(offset, n));
     call(proto::Command::WriteChunk, args,
          [this, object, data = std::move(data), offset, n, progress = std::move(progress),
           done = std::move(done)](Result<Tlv> r) mutable {
@@ -194,9 +194,10 @@ void StationSession::readNext(proto::ObjectId object, qint64 length, QByteArray 
 {
     if (sofar.size() >= length) {
         if (!sha256.isEmpty() && QCryptographicHash::hash(sofar, QCryptographicHash::Sha256) != sha256) {
-            done(fail(ErrorCode::Verification,
-                      QStringLiteral("The %1 read from the unit does not match its SHA-256").arg(proto::objectName(object)),
-                      {}, QStringLiteral("The line is unreliable: check the cable and try again.")));
+            done(fail(
+                ErrorCode::Verification,
+                QStringLiteral("The %1 read from the unit does not match its SHA-256").arg(proto::objectName(object)),
+                {}, QStringLiteral("The line is unreliable: check the cable and try again.")));
             return;
         }
         done(std::move(sofar));

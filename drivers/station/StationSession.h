@@ -19,8 +19,7 @@ class StationSession : public QObject
 {
     Q_OBJECT
 public:
-    template <typename T>
-    using Done = std::function<void(Result<T>)>;
+    template <typename T> using Done = std::function<void(Result<T>)>;
     /// bytes done, bytes total
     using Progress = std::function<void(qint64, qint64)>;
 

@@ -7,7 +7,7 @@
 namespace station::drivers {
 
 struct SerialConfig {
-    QString portName;   ///< "/dev/ttyACM0", "COM3", or a path to a pty / a symlink to one
+    QString portName; ///< "/dev/ttyACM0", "COM3", or a path to a pty / a symlink to one
     qint32 baudRate = 115200;
     QSerialPort::DataBits dataBits = QSerialPort::Data8;
     QSerialPort::Parity parity = QSerialPort::NoParity;

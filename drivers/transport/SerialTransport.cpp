@@ -7,8 +7,7 @@ Q_LOGGING_CATEGORY(lcSerial, "station.drivers.serial")
 
 namespace station::drivers {
 
-SerialTransport::SerialTransport(SerialConfig config, QObject *parent)
-    : Transport(parent), m_config(std::move(config))
+SerialTransport::SerialTransport(SerialConfig config, QObject *parent) : Transport(parent), m_config(std::move(config))
 {
     connect(&m_port, &QSerialPort::readyRead, this, &SerialTransport::onReadyRead);
     connect(&m_port, &QSerialPort::errorOccurred, this, &SerialTransport::onError);

@@ -13,8 +13,11 @@ private Q_SLOTS:
     {
         const QList<QByteArray> seeds = {
             "AT+CGSN=1\r\n+CGSN: \"352656100367872\"\r\nOK\r\n",
-            "\r\n%KEYGEN: \"MIIBCjCBrwIBADAvMS0wKwYDVQQDDCQ1MDM2MzE1NC0zOTMx.0oRDoQEmoQRBIVhL2dn3hQlQUDYxVDkxRPCAIhIbZAFifUEgWCBwKjH\"\r\nOK\r\n",
-            "%CMNG: 16842753,0,\"978C02C4\",\"-----BEGIN CERTIFICATE-----\nMIIBc464\nOK\n-----END CERTIFICATE-----\n\"\r\nOK\r\n",
+            "\r\n%KEYGEN: "
+            "\"MIIBCjCBrwIBADAvMS0wKwYDVQQDDCQ1MDM2MzE1NC0zOTMx."
+            "0oRDoQEmoQRBIVhL2dn3hQlQUDYxVDkxRPCAIhIbZAFifUEgWCBwKjH\"\r\nOK\r\n",
+            "%CMNG: 16842753,0,\"978C02C4\",\"-----BEGIN CERTIFICATE-----\nMIIBc464\nOK\n-----END "
+            "CERTIFICATE-----\n\"\r\nOK\r\n",
             "%CMNG: 1,2,\"AB\"\r\n+CME ERROR: 513\r\nERROR\r\n+CMS ERROR: 500\r\n*** Booting \"nRF\r\nOK\r\n",
         };
         const qint64 executed = station::fuzz::runSmoke(fuzzAtResponse, seeds);

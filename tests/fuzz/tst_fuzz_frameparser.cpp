@@ -21,11 +21,14 @@ private Q_SLOTS:
             f.payload = payload;
             return f.encode();
         };
-        const QByteArray hello = QByteArray(1, 0x01) + Tlv().addU8(proto::Tag::VersionMin, 1).addU8(proto::Tag::VersionMax, 1).encode();
+        const QByteArray hello =
+            QByteArray(1, 0x01) + Tlv().addU8(proto::Tag::VersionMin, 1).addU8(proto::Tag::VersionMax, 1).encode();
         const QList<QByteArray> seeds = {
             frame(proto::FrameType::Request, 1, hello),
-            "*** Booting ***\r\n" + frame(proto::FrameType::Response, 2, QByteArray(1, 0) + Tlv().addU32(proto::Tag::Length, 300).encode())
-                + "[00:00:01.000] <inf> log\r\n" + frame(proto::FrameType::Nak, 0, {}),
+            "*** Booting ***\r\n" +
+                frame(proto::FrameType::Response, 2,
+                      QByteArray(1, 0) + Tlv().addU32(proto::Tag::Length, 300).encode()) +
+                "[00:00:01.000] <inf> log\r\n" + frame(proto::FrameType::Nak, 0, {}),
             frame(proto::FrameType::Response, 3, QByteArray(200, 'x')) + frame(proto::FrameType::Response, 4, {}),
             QByteArray("\xA5\x5A\xA5\x5A\x01\x00\x00", 7),
         };

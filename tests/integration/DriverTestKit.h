@@ -4,11 +4,11 @@
 
 #include "DeviceDriver.h"
 #include "DriverFactory.h"
+#include "TestSupport.h"
 #include "crypto/Certificate.h"
 #include "crypto/CertificateIssuer.h"
 #include "crypto/CertificateRequest.h"
 #include "crypto/PrivateKey.h"
-#include "TestSupport.h"
 #include "sim/SimulatorFactory.h"
 
 #include <QElapsedTimer>

@@ -24,7 +24,10 @@ private:
         c.slot = kSecTag;
         return c;
     }
-    static Result<void> open(DeviceDriver &d) { return await<void>([&](auto done) { d.open(done); }); }
+    static Result<void> open(DeviceDriver &d)
+    {
+        return await<void>([&](auto done) { d.open(done); });
+    }
 
 private slots:
     void open_bootingModemWithChatter_handshakesAndIdentifies()
@@ -57,7 +60,9 @@ private slots:
         c.attestationKeySpkiDer = sim->identity().identityKey.publicKeyDer();
         auto d = fx.driver(Protocol::Nrf91, QStringLiteral("k"), c);
         QVERIFY(open(*d));
-        auto key = await<GeneratedKey>([&](auto done) { d->generateKey({QStringLiteral("p256"), QStringLiteral("O=Acme,CN=modem-1")}, done); });
+        auto key = await<GeneratedKey>([&](auto done) {
+            d->generateKey({QStringLiteral("p256"), QStringLiteral("O=Acme,CN=modem-1")}, done);
+        });
         QVERIFY2(key, key ? "" : qPrintable(key.error().toString()));
         QVERIFY(key->attestationChecked);
         QVERIFY(key->attestationSignatureVerified);
@@ -120,7 +125,8 @@ private slots:
         QCOMPARE(stored->find(CredentialKind::CertificateChain)->sha256,
                  QCryptographicHash::hash(cert.toPem(), QCryptographicHash::Sha256));
         QVERIFY(stored->find(CredentialKind::PrivateKey)->content.isEmpty());
-        QCOMPARE(test::readFile(fx.stateOf(QStringLiteral("p")) + QStringLiteral("/sectag-16842753/client-cert.pem")), cert.toPem());
+        QCOMPARE(test::readFile(fx.stateOf(QStringLiteral("p")) + QStringLiteral("/sectag-16842753/client-cert.pem")),
+                 cert.toPem());
 
         auto id = await<DeviceIdentity>([&](auto done) { d->identify(done); });
         QVERIFY(id && id->provisioned);
@@ -195,8 +201,8 @@ private slots:
         auto opened = open(*d2);
         QVERIFY(!opened);
         QCOMPARE(opened.error().code, ErrorCode::Timeout);
-        QVERIFY(opened.error().message.contains(QStringLiteral("did not answer"))
-                || opened.error().message.contains(QStringLiteral("does not answer")));
+        QVERIFY(opened.error().message.contains(QStringLiteral("did not answer")) ||
+                opened.error().message.contains(QStringLiteral("does not answer")));
         QVERIFY(!opened.error().remedy.isEmpty());
     }
 
@@ -242,8 +248,8 @@ private slots:
         if (opened) {
             auto key = await<GeneratedKey>([&](auto done) { d->generateKey({}, done); });
             QVERIFY(!key);
-            QVERIFY(key.error().code == ErrorCode::Parse || key.error().code == ErrorCode::Verification
-                    || key.error().code == ErrorCode::Timeout || key.error().code == ErrorCode::Device);
+            QVERIFY(key.error().code == ErrorCode::Parse || key.error().code == ErrorCode::Verification ||
+                    key.error().code == ErrorCode::Timeout || key.error().code == ErrorCode::Device);
             QVERIFY(!key.error().message.isEmpty());
         } else {
             QVERIFY(!opened.error().message.isEmpty());

@@ -22,12 +22,17 @@ class TestStationDriver : public QObject
 private:
     test::TestCa m_ca = test::TestCa::make();
 
-    static Result<void> open(DeviceDriver &d) { return await<void>([&](auto done) { d.open(done); }); }
+    static Result<void> open(DeviceDriver &d)
+    {
+        return await<void>([&](auto done) { d.open(done); });
+    }
 
     /// keygen -> issue -> write anchors + chain -> commit; returns the CSR.
     QByteArray provision(DeviceDriver &d)
     {
-        auto key = await<GeneratedKey>([&](auto done) { d.generateKey({QStringLiteral("p256"), QStringLiteral("CN=unit,O=Acme")}, done); });
+        auto key = await<GeneratedKey>([&](auto done) {
+            d.generateKey({QStringLiteral("p256"), QStringLiteral("CN=unit,O=Acme")}, done);
+        });
         if (!key) {
             qWarning() << key.error().toString();
             return {};
@@ -37,7 +42,9 @@ private:
         auto chain = await<void>([&](auto done) { d.writeCertificateChain({cert, m_ca.cert}, done); });
         auto committed = await<void>([&](auto done) { d.commit(done); });
         if (!anchors || !chain || !committed) {
-            qWarning() << (!anchors ? anchors.error().toString() : !chain ? chain.error().toString() : committed.error().toString());
+            qWarning() << (!anchors ? anchors.error().toString()
+                           : !chain ? chain.error().toString()
+                                    : committed.error().toString());
             return {};
         }
         return key->csrDer;
@@ -87,13 +94,15 @@ private slots:
 
         // The state directory holds PEM files of what was written and of the device's own key.
         const QString state = fx.stateOf(QStringLiteral("u"));
-        auto certs = crypto::Certificate::listFromPem(test::readFile(state + QStringLiteral("/slot-0/certificate-chain.pem")));
+        auto certs =
+            crypto::Certificate::listFromPem(test::readFile(state + QStringLiteral("/slot-0/certificate-chain.pem")));
         QVERIFY(certs && certs->size() == 2);
         auto deviceKey = crypto::PrivateKey::fromPem(test::readFile(state + QStringLiteral("/slot-0/device-key.pem")));
         QVERIFY(deviceKey);
         QVERIFY(certs->first().matchesKey(*deviceKey));
-        QCOMPARE(crypto::Certificate::fromPem(test::readFile(state + QStringLiteral("/slot-0/trust-anchors.pem")))->toDer(),
-                 m_ca.cert.toDer());
+        QCOMPARE(
+            crypto::Certificate::fromPem(test::readFile(state + QStringLiteral("/slot-0/trust-anchors.pem")))->toDer(),
+            m_ca.cert.toDer());
 
         // A restarted simulator on the same state dir is the same, provisioned unit.
         d.reset();
@@ -122,9 +131,11 @@ private slots:
         auto staged = await<StoredCredentials>([&](auto done) { d->readBack(done); });
         QVERIFY(staged && staged->has(CredentialKind::PrivateKey));
         QVERIFY(!staged->find(CredentialKind::PrivateKey)->committed);
-        QCOMPARE(staged->find(CredentialKind::PrivateKey)->sha256, QCryptographicHash::hash(der->bytes(), QCryptographicHash::Sha256));
+        QCOMPARE(staged->find(CredentialKind::PrivateKey)->sha256,
+                 QCryptographicHash::hash(der->bytes(), QCryptographicHash::Sha256));
         QVERIFY(await<void>([&](auto done) { d->commit(done); }));
-        auto onDisk = crypto::PrivateKey::fromPem(test::readFile(fx.stateOf(QStringLiteral("k")) + QStringLiteral("/slot-0/private-key.pem")));
+        auto onDisk = crypto::PrivateKey::fromPem(
+            test::readFile(fx.stateOf(QStringLiteral("k")) + QStringLiteral("/slot-0/private-key.pem")));
         QVERIFY(onDisk && onDisk->publicKeyEquals(*key));
     }
 
@@ -258,7 +269,7 @@ private slots:
         auto d = fx.driver(Protocol::Station, QStringLiteral("dc"));
         QSignalSpy lost(d.get(), &DeviceDriver::connectionLost);
         QVERIFY(open(*d));
-        auto id = await<DeviceIdentity>([&](auto done) { d->identify(done); });  // ~300 bytes
+        auto id = await<DeviceIdentity>([&](auto done) { d->identify(done); });       // ~300 bytes
         auto key = await<GeneratedKey>([&](auto done) { d->generateKey({}, done); }); // crosses 400
         QVERIFY(!id || !key);
         const Error e = !key ? key.error() : id.error();
@@ -379,7 +390,8 @@ private slots:
         QVERIFY(port.open(QIODevice::ReadWrite));
         Frame hello;
         hello.seq = 1;
-        hello.payload = QByteArray(1, 0x01) + Tlv().addU8(proto::Tag::VersionMin, 2).addU8(proto::Tag::VersionMax, 3).encode();
+        hello.payload =
+            QByteArray(1, 0x01) + Tlv().addU8(proto::Tag::VersionMin, 2).addU8(proto::Tag::VersionMax, 3).encode();
         FrameParser parser;
         QList<Frame> frames;
         connect(&port, &QSerialPort::readyRead, this, [&] { frames += parser.feed(port.readAll()).frames; });

@@ -41,7 +41,8 @@ private slots:
         const QByteArray bytes = frame(7, QByteArray(1, '\x02'), proto::FrameType::Request).encode();
         QCOMPARE(bytes.size(), 8 + 1 + 4);
         QCOMPARE(bytes.left(6).toHex(), QByteArray("a55a01070001"));
-        QCOMPARE(bytes.mid(6, 2).toHex(), QByteArray::number(Checksum::crc16(bytes.left(6)), 16).rightJustified(4, '0'));
+        QCOMPARE(bytes.mid(6, 2).toHex(),
+                 QByteArray::number(Checksum::crc16(bytes.left(6)), 16).rightJustified(4, '0'));
         QCOMPARE(bytes.toHex(), QByteArray("a55a010700011ca002da27e7bb"));
     }
 
@@ -145,7 +146,9 @@ private slots:
     void tlv_roundTrip_keepsOrderAndValues()
     {
         Tlv t;
-        t.addU8(proto::Tag::Slot, 3).addU16(proto::Tag::MaxPayload, 512).addU32(proto::Tag::Length, 70000)
+        t.addU8(proto::Tag::Slot, 3)
+            .addU16(proto::Tag::MaxPayload, 512)
+            .addU32(proto::Tag::Length, 70000)
             .addText(proto::Tag::SerialNumber, QStringLiteral("SN-ü1"));
         auto back = Tlv::parse(t.encode());
         QVERIFY(back.has_value());
