@@ -32,6 +32,29 @@ bool bootstrapMaySkip(QSslError::SslError e)
     }
 }
 
+/// A 200 whose body is not what the operation returns: some servers (and proxies, captive portals) answer
+/// errors with 200 and a text or HTML page; say what they said.
+Error undecodable(const Error &decodeError, const QByteArray &body, const QByteArray &contentType)
+{
+    Error e = decodeError;
+    e.message =
+        QStringLiteral("The EST server answered 200 OK, but not with what was asked for: ") + decodeError.message;
+    const QString said = EstErrorClassifier::serverText(body, contentType);
+    QStringList detail;
+    if (!contentType.isEmpty())
+        detail << QStringLiteral("Content-Type: %1").arg(QString::fromLatin1(contentType));
+    if (!said.isEmpty())
+        detail << QStringLiteral("body: %1").arg(said);
+    if (!decodeError.detail.isEmpty())
+        detail << decodeError.detail;
+    e.detail = detail.join(QStringLiteral("; "));
+    if (e.remedy.isEmpty())
+        e.remedy = QStringLiteral("Check that the URL points at the EST endpoint (not a proxy or login page); run with "
+                                  "--verbose to see the answer");
+    e.httpStatus = 200;
+    return e;
+}
+
 bool isTransportError(QNetworkReply::NetworkError e)
 {
     return e != QNetworkReply::NoError && int(e) < 200; // 1-99 connection, 101-199 proxy
@@ -241,7 +264,7 @@ void EstReply::handleAnswer(int status, QByteArray body, const QByteArray &conte
     case EstOperation::CaCerts: {
         auto certs = EstResponseDecoder::decodeCertificates(body);
         if (!certs) {
-            failWith(certs.error().withContext(QStringLiteral("cacerts")));
+            failWith(undecodable(certs.error(), body, contentType));
             return;
         }
         m_caCertificates = *certs;
@@ -253,7 +276,7 @@ void EstReply::handleAnswer(int status, QByteArray body, const QByteArray &conte
     case EstOperation::CsrAttrs: {
         auto attrs = EstResponseDecoder::decodeCsrAttributes(body);
         if (!attrs) {
-            failWith(attrs.error());
+            failWith(undecodable(attrs.error(), body, contentType));
             return;
         }
         m_csrAttributes = *attrs;
@@ -264,7 +287,7 @@ void EstReply::handleAnswer(int status, QByteArray body, const QByteArray &conte
     case EstOperation::SimpleReenroll: {
         auto certs = EstResponseDecoder::decodeCertificates(body);
         if (!certs) {
-            failWith(certs.error().withContext(estOperationPath(m_op)));
+            failWith(undecodable(certs.error(), body, contentType));
             return;
         }
         verifyIssued(*certs, m_csrPublicKeyDer);

@@ -174,6 +174,20 @@ private Q_SLOTS:
         QVERIFY2(reply->error().message.contains(QStringLiteral("does not chain")), qPrintable(reply->error().message));
     }
 
+    void enroll_200WithErrorPage_saysWhatTheServerSaid()
+    {
+        m_server->enqueue(QStringLiteral("simpleenroll"),
+                          ScriptedAnswer::respond(200, "text/html", "<html><body><h1>Please log in</h1></body></html>"));
+        EstClient client(configFor(*m_server));
+        EstReply *reply = client.simpleEnroll(csr());
+        QVERIFY(waitFinished(reply));
+        QVERIFY(!reply->isSuccess());
+        QCOMPARE(reply->error().code, ErrorCode::Parse);
+        QCOMPARE(reply->error().httpStatus, 200);
+        QVERIFY2(reply->error().detail.contains(QStringLiteral("Please log in")), qPrintable(reply->error().detail));
+        QVERIFY(reply->error().remedy.contains(QStringLiteral("--verbose")));
+    }
+
     void enroll_lamassu500_isClassified()
     {
         m_server->enqueue(QStringLiteral("simpleenroll"),
