@@ -48,8 +48,7 @@ Error undecodable(const Error &decodeError, const QByteArray &body, const QByteA
     if (!decodeError.detail.isEmpty())
         detail << decodeError.detail;
     e.detail = detail.join(QStringLiteral("; "));
-    if (e.remedy.isEmpty())
-        e.remedy = QStringLiteral("Check that the URL points at the EST endpoint (not a proxy or login page); run with "
+    e.remedy = QStringLiteral("Check that the URL points at the EST endpoint (not a proxy or login page); run with "
                                   "--verbose to see the answer");
     e.httpStatus = 200;
     return e;
