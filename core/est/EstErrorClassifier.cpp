@@ -318,6 +318,14 @@ Error EstErrorClassifier::classifyNetwork(QNetworkReply::NetworkError error, con
                     sslDetail(&sslErrors.first()),
                     QStringLiteral("Check the server certificate and the trust anchors"));
 
+    // Qt reports some proxy failures (HTTPS CONNECT refused) as generic network errors.
+    const bool viaProxy =
+        (error >= QNetworkReply::ProxyConnectionRefusedError && error <= QNetworkReply::UnknownProxyError) ||
+        qtMessage.contains(QLatin1String("proxy"), Qt::CaseInsensitive);
+    if (viaProxy)
+        return make(ErrorCode::Network, QStringLiteral("The HTTP proxy failed for %1").arg(hostPort), qtMessage,
+                    QStringLiteral("Check the proxy settings (https_proxy / no_proxy, or --proxy URL), or bypass the "
+                                   "proxy with --no-proxy"));
     switch (error) {
     case QNetworkReply::ConnectionRefusedError:
         return make(ErrorCode::Network, QStringLiteral("Connection to %1 refused").arg(hostPort), qtMessage,
@@ -347,13 +355,6 @@ Error EstErrorClassifier::classifyNetwork(QNetworkReply::NetworkError error, con
                                          "or cipher the station does not offer (it offers TLS 1.2 and 1.3)")
                         : QStringLiteral("The server may require a client certificate, or a TLS version the station "
                                          "does not offer (it offers TLS 1.2 and 1.3)"));
-    case QNetworkReply::ProxyConnectionRefusedError:
-    case QNetworkReply::ProxyConnectionClosedError:
-    case QNetworkReply::ProxyNotFoundError:
-    case QNetworkReply::ProxyTimeoutError:
-    case QNetworkReply::ProxyAuthenticationRequiredError:
-        return make(ErrorCode::Network, QStringLiteral("The HTTP proxy failed"), qtMessage,
-                    QStringLiteral("Check the proxy settings (https_proxy / no_proxy), or use --no-proxy"));
     case QNetworkReply::NetworkSessionFailedError:
     case QNetworkReply::TemporaryNetworkFailureError:
     case QNetworkReply::UnknownNetworkError:

@@ -342,6 +342,62 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains(says), qPrintable(r.err));
     }
 
+    void systemProxy_isHonoured_andNoProxyBypassesIt()
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("https_proxy"), QStringLiteral("http://127.0.0.1:%1").arg(test::freeTcpPort()));
+        env.remove(QStringLiteral("no_proxy"));
+        env.remove(QStringLiteral("NO_PROXY"));
+        QStringList args = QStringList{QStringLiteral("cacerts")} + base(m_mtls);
+        args.removeAll(QStringLiteral("--no-proxy"));
+        const Run viaProxy = est(args, env);
+        QCOMPARE(viaProxy.exitCode, 1);
+        QVERIFY2(viaProxy.err.contains(QStringLiteral("proxy")), qPrintable(viaProxy.err));
+        QVERIFY(viaProxy.err.contains(QStringLiteral("--no-proxy")));
+        const Run direct = est(args + QStringList{QStringLiteral("--no-proxy")}, env);
+        QVERIFY2(direct.exitCode == 0, qPrintable(direct.err));
+    }
+
+    void enroll_withBootstrapInsteadOfTrustFile_works()
+    {
+        auto ca = crypto::Certificate::fromPem(test::readFile(lab(QStringLiteral("ca.pem"))));
+        const Run r =
+            est(QStringList{QStringLiteral("enroll"), QStringLiteral("--url"), m_mtls.baseUrl().toString(),
+                            QStringLiteral("--bootstrap-fingerprint"), ca->fingerprintSha256(),
+                            QStringLiteral("--subject"), QStringLiteral("CN=boot-enroll"), QStringLiteral("--key-out"),
+                            path(QStringLiteral("be.key")), QStringLiteral("--out"), path(QStringLiteral("be.pem"))} +
+                bootstrapAuth());
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        verifyIssued(path(QStringLiteral("be.pem")), path(QStringLiteral("be.key")), QStringLiteral("boot-enroll"));
+    }
+
+    void sigterm_whileWaitingFor202_stopsWith130()
+    {
+        LabServerProcess slow;
+        QVERIFY2(slow.start({QStringLiteral("--retry-after"), QStringLiteral("60"), QStringLiteral("--quiet")},
+                            m_mtls.labDir()),
+                 qPrintable(slow.errorText()));
+        QProcess p;
+        p.setWorkingDirectory(m_work.path());
+        p.start(test::provctlPath(), QStringList{QStringLiteral("est"), QStringLiteral("enroll")} + base(slow) +
+                                         bootstrapAuth() +
+                                         QStringList{QStringLiteral("--subject"), QStringLiteral("CN=patient"),
+                                                     QStringLiteral("--key-out"), path(QStringLiteral("patient.key")),
+                                                     QStringLiteral("--out"), path(QStringLiteral("patient.pem"))});
+        QVERIFY(p.waitForStarted(10000));
+        QByteArray err;
+        QDeadlineTimer deadline(20000);
+        while (!err.contains("202") && !deadline.hasExpired() && p.state() == QProcess::Running) {
+            p.waitForReadyRead(100);
+            err += p.readAllStandardError();
+        }
+        QVERIFY2(err.contains("202"), err.constData());
+        p.terminate();
+        QVERIFY(p.waitForFinished(10000));
+        QCOMPARE(p.exitCode(), 130);
+        QVERIFY(!QFile::exists(path(QStringLiteral("patient.key"))));
+    }
+
     void untrustedServer_and_refusedConnection_explainThemselves()
     {
         auto other = crypto::PrivateKey::generate(crypto::KeyType::EcP256);
