@@ -7,6 +7,7 @@
 #include "MultipartParser.h"
 #include "RetryAfter.h"
 
+#include "crypto/CertificateRequest.h"
 #include "crypto/Encoding.h"
 
 #include <QNetworkAccessManager>
@@ -449,8 +450,14 @@ void EstReply::traceRequest(const QByteArray &body)
     if (m_client->config().auth == EstAuthMode::ClientCertificate)
         text += QStringLiteral("* TLS client certificate: %1\n")
                     .arg(m_client->config().clientIdentity.certificate.subject().toString());
-    if (!body.isEmpty())
-        text += QStringLiteral(">\n") + QString::fromLatin1(body);
+    if (!body.isEmpty()) {
+        // A challengePassword is a secret (an EST passcode): base64 would only hide it from the eye.
+        auto csr = crypto::CertificateRequest::fromDer(m_csrDer);
+        if (csr && !csr->challengePassword().isEmpty())
+            text += QStringLiteral(">\n[CSR, %1 bytes base64: holds a challengePassword, not shown]\n").arg(body.size());
+        else
+            text += QStringLiteral(">\n") + QString::fromLatin1(body);
+    }
     emit m_client->trace(text);
 }
 

@@ -7,6 +7,7 @@
 #include "crypto/Certificate.h"
 #include "crypto/CertificateIssuer.h"
 #include "crypto/ChainVerifier.h"
+#include "crypto/CsrAttributes.h"
 #include "crypto/PrivateKey.h"
 
 #include <QDir>
@@ -149,6 +150,37 @@ private Q_SLOTS:
         verifyIssued(path(QStringLiteral("dev.pem")), path(QStringLiteral("dev.key")), QStringLiteral("device-001"));
         QVERIFY(r.err.contains(QStringLiteral("asks for a p256 key"))); // lab csrattrs asked P-256: reported
         QCOMPARE(crypto::Certificate::listFromPem(test::readFile(path(QStringLiteral("chain.pem"))))->size(), 2);
+    }
+
+    void enroll_appliesServersCsrAttributes_andReportsTheRest()
+    {
+        // The server asks for an EC P-384 key, a challengePassword and a subjectAltName.
+        crypto::CsrAttributes attrs;
+        attrs.addOid(QStringLiteral("1.2.840.113549.1.9.7"));
+        attrs.addAttribute(QStringLiteral("1.2.840.10045.2.1"), {QByteArray::fromHex("06052b81040022")}); // secp384r1
+        attrs.addOid(QStringLiteral("2.5.29.17"));
+        const QString attrsFile = path(QStringLiteral("attrs.der"));
+        QVERIFY(test::writeFile(attrsFile, attrs.toDer()));
+        LabServerProcess server;
+        QVERIFY2(server.start({QStringLiteral("--csrattrs"), attrsFile, QStringLiteral("--quiet")}, m_mtls.labDir()),
+                 qPrintable(server.errorText()));
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("EST_OTP"), QStringLiteral("otp-4711"));
+        const Run r =
+            est(QStringList{QStringLiteral("enroll")} + base(server) + bootstrapAuth() +
+                    QStringList{QStringLiteral("--subject"), QStringLiteral("CN=attr-unit"),
+                                QStringLiteral("--challenge-password-env"), QStringLiteral("EST_OTP"),
+                                QStringLiteral("--key-out"), path(QStringLiteral("attr.key")), QStringLiteral("--out"),
+                                path(QStringLiteral("attr.pem")), QStringLiteral("--verbose")},
+                env);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        verifyIssued(path(QStringLiteral("attr.pem")), path(QStringLiteral("attr.key")), QStringLiteral("attr-unit"));
+        auto key = crypto::PrivateKey::fromPem(test::readFile(path(QStringLiteral("attr.key"))));
+        QCOMPARE(key->keyType(), std::optional(crypto::KeyType::EcP384));              // the server's wish was applied
+        QVERIFY2(r.err.contains(QStringLiteral("subjectAltName")), qPrintable(r.err)); // not honoured: reported
+        QVERIFY2(r.err.contains(QStringLiteral("--san")), qPrintable(r.err));
+        QVERIFY(!r.err.contains(QStringLiteral("otp-4711")));
+        QVERIFY(r.err.contains(QStringLiteral("holds a challengePassword, not shown")));
     }
 
     void enroll_existingCsrPemAndDer_isRelayed_data()
