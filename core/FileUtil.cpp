@@ -37,8 +37,8 @@ Result<QByteArray> readFileBounded(const QString &path, qint64 maxBytes)
         return fail(ErrorCode::Io, QStringLiteral("cannot read %1").arg(path), file.errorString(),
                     QStringLiteral("check the file's permissions"));
     if (file.size() > maxBytes)
-        return fail(ErrorCode::Io, QStringLiteral("%1 is too large (%2 bytes, at most %3)")
-                                       .arg(path).arg(file.size()).arg(maxBytes));
+        return fail(ErrorCode::Io,
+                    QStringLiteral("%1 is too large (%2 bytes, at most %3)").arg(path).arg(file.size()).arg(maxBytes));
     return file.readAll();
 }
 

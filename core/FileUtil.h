@@ -11,8 +11,8 @@
 namespace station {
 
 enum class FileSecrecy {
-    Public,  ///< certificates, CSRs: 0644 (umask applies)
-    Secret,  ///< private keys: 0600, owner only
+    Public, ///< certificates, CSRs: 0644 (umask applies)
+    Secret, ///< private keys: 0600, owner only
 };
 
 /// Writes `data` to `path` atomically; creates missing parent folders.

@@ -62,6 +62,21 @@ signals:
     /// `done` of `total` bytes (or steps) of the current operation; `step` names it for the operator.
     void progress(qint64 done, qint64 total, const QString &step);
     void connectionLost(const station::Error &error);
+
+protected:
+    /// Emits connectionLost() once per session: an unplug is a state change, not a stream of errors.
+    void reportConnectionLost(const station::Error &error)
+    {
+        if (m_lostReported)
+            return;
+        m_lostReported = true;
+        emit connectionLost(error);
+    }
+    /// A newly opened session may report its loss again.
+    void resetConnectionLost() { m_lostReported = false; }
+
+private:
+    bool m_lostReported = false;
 };
 
 } // namespace station::drivers

@@ -204,7 +204,8 @@ Result<EstCliOptions> parseEstOptions(const QStringList &args, bool *helpRequest
     }
     o.challengePasswordEnv = str("challenge-password-env");
     o.noCsrAttrs = set("no-csrattrs");
-    if (!o.challengePasswordEnv.isEmpty() && !qEnvironmentVariableIsSet(o.challengePasswordEnv.toLocal8Bit().constData()))
+    if (!o.challengePasswordEnv.isEmpty() &&
+        !qEnvironmentVariableIsSet(o.challengePasswordEnv.toLocal8Bit().constData()))
         return fail(usageError(QStringLiteral("The environment variable %1 (the challenge password) is not set")
                                    .arg(o.challengePasswordEnv),
                                QStringLiteral("export %1=... before running provctl").arg(o.challengePasswordEnv)));

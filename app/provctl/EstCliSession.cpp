@@ -269,6 +269,22 @@ void EstCliSession::withCsrAttributes(std::function<void(const crypto::CsrAttrib
     });
 }
 
+Result<crypto::CsrSpec> EstCliSession::csrSpecFromOptions() const
+{
+    auto subject = crypto::DistinguishedName::parse(m_options.subject);
+    if (!subject)
+        return fail(subject.error().withContext(QStringLiteral("--subject")));
+    crypto::CsrSpec spec;
+    spec.subject = *subject;
+    for (const QString &s : m_options.sans) {
+        auto san = crypto::SubjectAltName::parse(s);
+        if (!san)
+            return fail(san.error().withContext(QStringLiteral("--san %1").arg(s)));
+        spec.subjectAltNames.append(*san);
+    }
+    return spec;
+}
+
 void EstCliSession::runEnroll()
 {
     if (m_options.isBatch()) {
@@ -301,21 +317,12 @@ void EstCliSession::runEnroll()
         return;
     }
 
-    auto subject = crypto::DistinguishedName::parse(m_options.subject);
-    if (!subject) {
-        failWith(subject.error().withContext(QStringLiteral("--subject")));
+    auto parsedSpec = csrSpecFromOptions();
+    if (!parsedSpec) {
+        failWith(parsedSpec.error());
         return;
     }
-    crypto::CsrSpec spec;
-    spec.subject = *subject;
-    for (const QString &s : m_options.sans) {
-        auto san = crypto::SubjectAltName::parse(s);
-        if (!san) {
-            failWith(san.error().withContext(QStringLiteral("--san %1").arg(s)));
-            return;
-        }
-        spec.subjectAltNames.append(*san);
-    }
+    crypto::CsrSpec spec = std::move(*parsedSpec);
     crypto::PrivateKey existing;
     if (!m_options.keyFile.isEmpty()) {
         auto data = readFileBounded(m_options.keyFile, 1024 * 1024);
@@ -404,21 +411,12 @@ void EstCliSession::runReenroll()
 
 void EstCliSession::runServerKeygen()
 {
-    auto subject = crypto::DistinguishedName::parse(m_options.subject);
-    if (!subject) {
-        failWith(subject.error().withContext(QStringLiteral("--subject")));
+    auto parsedSpec = csrSpecFromOptions();
+    if (!parsedSpec) {
+        failWith(parsedSpec.error());
         return;
     }
-    crypto::CsrSpec spec;
-    spec.subject = *subject;
-    for (const QString &s : m_options.sans) {
-        auto san = crypto::SubjectAltName::parse(s);
-        if (!san) {
-            failWith(san.error().withContext(QStringLiteral("--san %1").arg(s)));
-            return;
-        }
-        spec.subjectAltNames.append(*san);
-    }
+    crypto::CsrSpec spec = std::move(*parsedSpec);
     // The CSR only carries the subject (and a key-type hint); its key is thrown away.
     const crypto::KeyType hint =
         m_options.keyType.isEmpty() ? crypto::KeyType::EcP256 : *crypto::parseKeyType(m_options.keyType);

@@ -48,6 +48,8 @@ private:
     void await(est::EstReply *reply, std::function<void(est::EstReply *)> then);
     void finish(int code);
     void failWith(const Error &error);
+    /// The CSR subject and subjectAltNames from --subject / --san.
+    [[nodiscard]] Result<crypto::CsrSpec> csrSpecFromOptions() const;
 
     EstCliOptions m_options;
     est::EstClient *m_client = nullptr;

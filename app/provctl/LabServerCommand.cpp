@@ -90,21 +90,43 @@ int runLabServer(const QStringList &args)
         "bootstrap-cert.pem and bootstrap-key.pem (a client credential the server accepts for mTLS).\n"
         "It prints its EST base URL when ready and stops on Ctrl+C / SIGTERM."));
     parser.addHelpOption();
-    const QCommandLineOption listenOpt(QStringLiteral("listen"), QStringLiteral("Address and port (default 127.0.0.1:8443; port 0 = any free port)."),
-                                       QStringLiteral("HOST:PORT"), QStringLiteral("127.0.0.1:8443"));
-    const QCommandLineOption dirOpt(QStringLiteral("dir"), QStringLiteral("Lab CA folder (created if missing)."), QStringLiteral("DIR"));
-    const QCommandLineOption authOpt(QStringLiteral("auth"), QStringLiteral("Enrollment authentication: mtls (default), basic, none."),
+    const QCommandLineOption listenOpt(
+        QStringLiteral("listen"), QStringLiteral("Address and port (default 127.0.0.1:8443; port 0 = any free port)."),
+        QStringLiteral("HOST:PORT"), QStringLiteral("127.0.0.1:8443"));
+    const QCommandLineOption dirOpt(QStringLiteral("dir"), QStringLiteral("Lab CA folder (created if missing)."),
+                                    QStringLiteral("DIR"));
+    const QCommandLineOption authOpt(QStringLiteral("auth"),
+                                     QStringLiteral("Enrollment authentication: mtls (default), basic, none."),
                                      QStringLiteral("MODE"), QStringLiteral("mtls"));
-    const QCommandLineOption userOpt(QStringLiteral("user"), QStringLiteral("User name for --auth basic."), QStringLiteral("USER"));
-    const QCommandLineOption passOpt(QStringLiteral("password"), QStringLiteral("Password for --auth basic (visible in ps; prefer --password-env)."), QStringLiteral("PASSWORD"));
-    const QCommandLineOption passEnvOpt(QStringLiteral("password-env"), QStringLiteral("Read the --auth basic password from this environment variable."), QStringLiteral("VAR"));
-    const QCommandLineOption retryOpt(QStringLiteral("retry-after"), QStringLiteral("Answer each new CSR once with 202 Accepted + Retry-After: SECONDS."), QStringLiteral("SECONDS"), QStringLiteral("0"));
-    const QCommandLineOption daysOpt(QStringLiteral("cert-days"), QStringLiteral("Validity of issued certificates in days (default 365)."), QStringLiteral("N"), QStringLiteral("365"));
-    const QCommandLineOption labelOpt(QStringLiteral("label"), QStringLiteral("Accept only this label (repeatable); default: any label."), QStringLiteral("LABEL"));
-    const QCommandLineOption nameOpt(QStringLiteral("server-name"), QStringLiteral("Extra DNS name or IP for the TLS server certificate (repeatable)."), QStringLiteral("NAME"));
-    const QCommandLineOption attrsOpt(QStringLiteral("csrattrs"), QStringLiteral("CSR attributes to serve: a DER/base64 file, or 'none' (204). Default: EC P-256 + ecdsa-with-SHA256."), QStringLiteral("FILE"));
+    const QCommandLineOption userOpt(QStringLiteral("user"), QStringLiteral("User name for --auth basic."),
+                                     QStringLiteral("USER"));
+    const QCommandLineOption passOpt(
+        QStringLiteral("password"), QStringLiteral("Password for --auth basic (visible in ps; prefer --password-env)."),
+        QStringLiteral("PASSWORD"));
+    const QCommandLineOption passEnvOpt(
+        QStringLiteral("password-env"),
+        QStringLiteral("Read the --auth basic password from this environment variable."), QStringLiteral("VAR"));
+    const QCommandLineOption retryOpt(
+        QStringLiteral("retry-after"),
+        QStringLiteral("Answer each new CSR once with 202 Accepted + Retry-After: SECONDS."), QStringLiteral("SECONDS"),
+        QStringLiteral("0"));
+    const QCommandLineOption daysOpt(QStringLiteral("cert-days"),
+                                     QStringLiteral("Validity of issued certificates in days (default 365)."),
+                                     QStringLiteral("N"), QStringLiteral("365"));
+    const QCommandLineOption labelOpt(QStringLiteral("label"),
+                                      QStringLiteral("Accept only this label (repeatable); default: any label."),
+                                      QStringLiteral("LABEL"));
+    const QCommandLineOption nameOpt(
+        QStringLiteral("server-name"),
+        QStringLiteral("Extra DNS name or IP for the TLS server certificate (repeatable)."), QStringLiteral("NAME"));
+    const QCommandLineOption attrsOpt(
+        QStringLiteral("csrattrs"),
+        QStringLiteral(
+            "CSR attributes to serve: a DER/base64 file, or 'none' (204). Default: EC P-256 + ecdsa-with-SHA256."),
+        QStringLiteral("FILE"));
     const QCommandLineOption quietOpt(QStringLiteral("quiet"), QStringLiteral("Do not log requests on stderr."));
-    parser.addOptions({listenOpt, dirOpt, authOpt, userOpt, passOpt, passEnvOpt, retryOpt, daysOpt, labelOpt, nameOpt, attrsOpt, quietOpt});
+    parser.addOptions({listenOpt, dirOpt, authOpt, userOpt, passOpt, passEnvOpt, retryOpt, daysOpt, labelOpt, nameOpt,
+                       attrsOpt, quietOpt});
     if (!parser.parse(args))
         return usageError(parser.errorText());
     if (parser.isSet(QStringLiteral("help"))) {
@@ -134,8 +156,9 @@ int runLabServer(const QStringList &args)
     options.labels = parser.values(labelOpt);
     if (options.auth == est::LabEstServer::AuthMode::Basic) {
         options.user = parser.value(userOpt);
-        options.password = parser.isSet(passEnvOpt) ? qEnvironmentVariable(parser.value(passEnvOpt).toLocal8Bit().constData())
-                                                    : parser.value(passOpt);
+        options.password = parser.isSet(passEnvOpt)
+                               ? qEnvironmentVariable(parser.value(passEnvOpt).toLocal8Bit().constData())
+                               : parser.value(passOpt);
         if (options.user.isEmpty() || options.password.isEmpty())
             return usageError(QStringLiteral("--auth basic needs --user and --password (or --password-env)"));
     }
@@ -145,14 +168,13 @@ int runLabServer(const QStringList &args)
     options.csrAttributes = *attrs;
 
     est::LabCa::Options caOptions;
-    caOptions.directory = parser.isSet(dirOpt)
-                              ? parser.value(dirOpt)
-                              : QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
-                                    + QStringLiteral("/provstation/lab");
+    caOptions.directory = parser.isSet(dirOpt) ? parser.value(dirOpt)
+                                               : QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+                                                     QStringLiteral("/provstation/lab");
     caOptions.issuedValidityDays = certDays;
     caOptions.serverNames = parser.values(nameOpt);
-    if (listen->address != QHostAddress::Any && listen->address != QHostAddress::AnyIPv4
-        && listen->address != QHostAddress::AnyIPv6)
+    if (listen->address != QHostAddress::Any && listen->address != QHostAddress::AnyIPv4 &&
+        listen->address != QHostAddress::AnyIPv6)
         caOptions.serverNames.append(listen->address.toString());
 
     QTextStream err(stderr);
@@ -163,9 +185,8 @@ int runLabServer(const QStringList &args)
     }
     est::LabEstServer server(*ca, options);
     if (!parser.isSet(quietOpt)) {
-        QObject::connect(&server, &est::LabEstServer::requestLogged, [](const QString &line) {
-            QTextStream(stderr) << line << '\n';
-        });
+        QObject::connect(&server, &est::LabEstServer::requestLogged,
+                         [](const QString &line) { QTextStream(stderr) << line << '\n'; });
     }
     if (auto r = server.listen(listen->address, listen->port); !r) {
         err << "provctl lab-server: " << r.error().toString() << '\n';

@@ -2,8 +2,8 @@
 
 #ifdef Q_OS_WIN
 #include <QTimer>
-#include <windows.h>
 #include <atomic>
+#include <windows.h>
 #else
 #include <QSocketNotifier>
 #include <csignal>

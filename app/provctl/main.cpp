@@ -47,8 +47,8 @@ int main(int argc, char *argv[])
     QStringList args = QCoreApplication::arguments();
     QTextStream out(stdout);
     QTextStream err(stderr);
-    if (args.size() < 2 || args.at(1) == QLatin1String("--help") || args.at(1) == QLatin1String("-h")
-        || args.at(1) == QLatin1String("help")) {
+    if (args.size() < 2 || args.at(1) == QLatin1String("--help") || args.at(1) == QLatin1String("-h") ||
+        args.at(1) == QLatin1String("help")) {
         printUsage(args.size() < 2 ? err : out);
         return args.size() < 2 ? 2 : 0;
     }

@@ -16,22 +16,22 @@
 namespace station::crypto {
 
 struct CsrAttrItem {
-    QString oid;                  ///< dotted OID of the bare OID or of the attribute type
-    bool isAttribute = false;     ///< false: bare OID; true: Attribute with values
-    QList<QByteArray> valuesDer;  ///< the DER of each value of the attribute (each a complete TLV)
+    QString oid;                 ///< dotted OID of the bare OID or of the attribute type
+    bool isAttribute = false;    ///< false: bare OID; true: Attribute with values
+    QList<QByteArray> valuesDer; ///< the DER of each value of the attribute (each a complete TLV)
 
     bool operator==(const CsrAttrItem &) const = default;
 };
 
 /// What the attributes ask of a CSR, interpreted (RFC 9908 §3 and RFC 7030 §4.5.2).
 struct CsrAttrRequirements {
-    bool challengePassword = false;          ///< 1.2.840.113549.1.9.7 listed
-    std::optional<KeyType> keyType;          ///< from an id-ecPublicKey + curve, rsaEncryption + size, or Ed25519
-    QString signatureAlgorithmOid;           ///< e.g. ecdsa-with-SHA384, when listed
-    QStringList requestedExtensionOids;      ///< extension types the server wants (bare or inside extensionRequest)
+    bool challengePassword = false;     ///< 1.2.840.113549.1.9.7 listed
+    std::optional<KeyType> keyType;     ///< from an id-ecPublicKey + curve, rsaEncryption + size, or Ed25519
+    QString signatureAlgorithmOid;      ///< e.g. ecdsa-with-SHA384, when listed
+    QStringList requestedExtensionOids; ///< extension types the server wants (bare or inside extensionRequest)
     QList<QPair<QString, QByteArray>> extensionTemplates; ///< RFC 9908 extensionRequest values: oid + extnValue DER
-    QList<QPair<QString, QString>> subjectTemplate;      ///< RFC 9908 template subject attributes (type, value)
-    QStringList unrecognised;                ///< OIDs the station does not know how to honour
+    QList<QPair<QString, QString>> subjectTemplate;       ///< RFC 9908 template subject attributes (type, value)
+    QStringList unrecognised;                             ///< OIDs the station does not know how to honour
 };
 
 class CsrAttributes

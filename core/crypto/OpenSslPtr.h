@@ -19,13 +19,8 @@
 
 namespace station::crypto {
 
-template <auto Fn>
-struct OpenSslDeleter {
-    template <typename T>
-    void operator()(T *p) const noexcept
-    {
-        Fn(p);
-    }
+template <auto Fn> struct OpenSslDeleter {
+    template <typename T> void operator()(T *p) const noexcept { Fn(p); }
 };
 
 using BioPtr = std::unique_ptr<BIO, OpenSslDeleter<BIO_free_all>>;

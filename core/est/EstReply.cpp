@@ -50,7 +50,7 @@ Error undecodable(const Error &decodeError, const QByteArray &body, const QByteA
         detail << decodeError.detail;
     e.detail = detail.join(QStringLiteral("; "));
     e.remedy = QStringLiteral("Check that the URL points at the EST endpoint (not a proxy or login page); run with "
-                                  "--verbose to see the answer");
+                              "--verbose to see the answer");
     e.httpStatus = 200;
     return e;
 }
@@ -454,7 +454,8 @@ void EstReply::traceRequest(const QByteArray &body)
         // A challengePassword is a secret (an EST passcode): base64 would only hide it from the eye.
         auto csr = crypto::CertificateRequest::fromDer(m_csrDer);
         if (csr && !csr->challengePassword().isEmpty())
-            text += QStringLiteral(">\n[CSR, %1 bytes base64: holds a challengePassword, not shown]\n").arg(body.size());
+            text +=
+                QStringLiteral(">\n[CSR, %1 bytes base64: holds a challengePassword, not shown]\n").arg(body.size());
         else
             text += QStringLiteral(">\n") + QString::fromLatin1(body);
     }

@@ -18,10 +18,10 @@ QByteArray mediaType(const QByteArray &contentType);
 QByteArray reasonPhrase(int status);
 
 struct HttpRequest {
-    QByteArray method;  ///< "GET", "POST", ...
-    QByteArray target;  ///< as sent: "/.well-known/est/cacerts?x=1"
-    QByteArray path;    ///< target without query, percent-decoding NOT applied
-    int versionMinor = 1;  ///< HTTP/1.<minor>
+    QByteArray method;    ///< "GET", "POST", ...
+    QByteArray target;    ///< as sent: "/.well-known/est/cacerts?x=1"
+    QByteArray path;      ///< target without query, percent-decoding NOT applied
+    int versionMinor = 1; ///< HTTP/1.<minor>
     HttpHeaders headers;
     QByteArray body;
 

@@ -21,9 +21,9 @@ public:
     };
 
     enum class State {
-        NeedMore,  ///< feed more bytes
-        Complete,  ///< takeRequest() returns the next request
-        Error,     ///< errorStatus()/errorMessage() say why; the connection should answer and close
+        NeedMore, ///< feed more bytes
+        Complete, ///< takeRequest() returns the next request
+        Error,    ///< errorStatus()/errorMessage() say why; the connection should answer and close
     };
 
     HttpRequestParser() = default;

@@ -18,8 +18,8 @@ class HttpsConnection : public QObject
 {
     Q_OBJECT
 public:
-    HttpsConnection(HttpsServer *server, QSslSocket *socket, HttpsServer::Peer peer,
-                    HttpRequestParser::Limits limits, int idleTimeoutMs);
+    HttpsConnection(HttpsServer *server, QSslSocket *socket, HttpsServer::Peer peer, HttpRequestParser::Limits limits,
+                    int idleTimeoutMs);
     ~HttpsConnection() override;
 
     [[nodiscard]] const HttpsServer::Peer &peer() const { return m_peer; }
@@ -40,7 +40,7 @@ private:
     HttpRequestParser m_parser;
     QTimer m_idle;
     quint64 m_requestCounter = 0;
-    quint64 m_awaiting = 0;     ///< request number whose answer is pending, 0 = none
+    quint64 m_awaiting = 0; ///< request number whose answer is pending, 0 = none
     HttpRequest m_pendingRequest;
     bool m_keepAlive = true;
     bool m_closing = false;

@@ -25,8 +25,7 @@ QString protocolName(QSsl::SslProtocol protocol)
 
 HttpsServer::Responder::Responder(HttpsConnection *connection, quint64 requestNumber)
     : m_connection(connection), m_requestNumber(requestNumber)
-{
-}
+{}
 
 void HttpsServer::Responder::send(const HttpResponse &response) const
 {
@@ -41,8 +40,7 @@ bool HttpsServer::Responder::isConnected() const
 
 HttpsServer::HttpsServer(Options options, Handler handler, QObject *parent)
     : QObject(parent), m_options(std::move(options)), m_handler(std::move(handler))
-{
-}
+{}
 
 HttpsServer::~HttpsServer()
 {
@@ -74,9 +72,8 @@ Result<void> HttpsServer::listen(const QHostAddress &address, quint16 port)
         const QString reason = m_server->errorString();
         delete m_server;
         m_server = nullptr;
-        return fail(ErrorCode::Network,
-                    QStringLiteral("cannot listen on %1:%2").arg(address.toString()).arg(port), reason,
-                    QStringLiteral("choose a free port or stop the process that uses it"));
+        return fail(ErrorCode::Network, QStringLiteral("cannot listen on %1:%2").arg(address.toString()).arg(port),
+                    reason, QStringLiteral("choose a free port or stop the process that uses it"));
     }
     return {};
 }
@@ -131,10 +128,13 @@ void HttpsServer::onPendingConnection()
         peer.tlsProtocol = protocolName(socket->sessionProtocol());
         auto *connection = new HttpsConnection(this, socket, peer, m_options.limits, m_options.idleTimeoutMs);
         m_stats.openConnections++;
-        connect(connection, &HttpsConnection::finished, this, [this, connection] {
-            m_stats.openConnections = qMax(0, m_stats.openConnections - 1);
-            connection->deleteLater();
-        }, Qt::SingleShotConnection);
+        connect(
+            connection, &HttpsConnection::finished, this,
+            [this, connection] {
+                m_stats.openConnections = qMax(0, m_stats.openConnections - 1);
+                connection->deleteLater();
+            },
+            Qt::SingleShotConnection);
         Q_EMIT handshakeCompleted(peer.connectionId);
     }
 }

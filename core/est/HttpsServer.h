@@ -30,9 +30,9 @@ class HttpsServer : public QObject
     Q_OBJECT
 public:
     struct Options {
-        QSslConfiguration tls;               ///< local certificate, key, CA list for client certificates
+        QSslConfiguration tls; ///< local certificate, key, CA list for client certificates
         HttpRequestParser::Limits limits;
-        int idleTimeoutMs = 30000;           ///< close a keep-alive connection idle this long
+        int idleTimeoutMs = 30000; ///< close a keep-alive connection idle this long
         int handshakeTimeoutMs = 10000;
         int maxConnections = 1024;
     };

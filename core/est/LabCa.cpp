@@ -41,8 +41,8 @@ bool coversAll(const Certificate &cert, const QStringList &names)
     for (const QString &name : names) {
         bool found = false;
         for (const SubjectAltName &san : present)
-            found = found || san.value.compare(name, Qt::CaseInsensitive) == 0
-                    || (san.type == SubjectAltName::Type::Ip && QHostAddress(san.value) == QHostAddress(name));
+            found = found || san.value.compare(name, Qt::CaseInsensitive) == 0 ||
+                    (san.type == SubjectAltName::Type::Ip && QHostAddress(san.value) == QHostAddress(name));
         if (!found)
             return false;
     }
@@ -70,8 +70,7 @@ Result<QPair<Certificate, PrivateKey>> loadPair(const QString &certPath, const Q
     return qMakePair(*cert, *key);
 }
 
-Result<void> savePair(const QString &certPath, const Certificate &cert, const QString &keyPath,
-                      const PrivateKey &key)
+Result<void> savePair(const QString &certPath, const Certificate &cert, const QString &keyPath, const PrivateKey &key)
 {
     auto pem = key.toPkcs8Pem();
     if (!pem)
@@ -95,10 +94,9 @@ Result<LabCa> LabCa::openOrCreate(const Options &options)
                     QStringLiteral("pass --dir FOLDER"));
     if (!QDir().mkpath(options.directory))
         return fail(ErrorCode::Io, QStringLiteral("cannot create the lab CA folder %1").arg(options.directory));
-    QFile::setPermissions(options.directory, QFileDevice::ReadOwner | QFileDevice::WriteOwner
-                                                 | QFileDevice::ExeOwner | QFileDevice::ReadGroup
-                                                 | QFileDevice::ExeGroup | QFileDevice::ReadOther
-                                                 | QFileDevice::ExeOther);
+    QFile::setPermissions(options.directory, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner |
+                                                 QFileDevice::ReadGroup | QFileDevice::ExeGroup |
+                                                 QFileDevice::ReadOther | QFileDevice::ExeOther);
     LabCa ca;
     ca.m_options = options;
     const QDateTime now = QDateTime::currentDateTimeUtc();
@@ -138,8 +136,8 @@ Result<LabCa> LabCa::openOrCreate(const Options &options)
     bool needServer = true;
     if (QFile::exists(ca.path(kServerCert)) && QFile::exists(ca.path(kServerKey))) {
         auto pair = loadPair(ca.path(kServerCert), ca.path(kServerKey));
-        if (pair && coversAll(pair->first, names) && pair->first.isValidAt(now.addDays(1))
-            && pair->first.isSignedBy(ca.m_caCert)) {
+        if (pair && coversAll(pair->first, names) && pair->first.isValidAt(now.addDays(1)) &&
+            pair->first.isSignedBy(ca.m_caCert)) {
             ca.m_serverCert = pair->first;
             ca.m_serverKey = pair->second;
             needServer = false;

@@ -21,8 +21,8 @@ public:
     struct Options {
         QString directory;
         crypto::KeyType caKeyType = crypto::KeyType::EcP256;
-        int issuedValidityDays = 365;                 ///< for certificates issued to units
-        QStringList serverNames;                      ///< added to 127.0.0.1, ::1, localhost
+        int issuedValidityDays = 365; ///< for certificates issued to units
+        QStringList serverNames;      ///< added to 127.0.0.1, ::1, localhost
         QString caCommonName = QStringLiteral("Provisioning Station Lab CA");
     };
 

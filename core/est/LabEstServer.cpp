@@ -27,8 +27,8 @@ const QByteArray kBoundary = "estLabServerBoundary";
 
 bool isEnrollment(const QString &op)
 {
-    return op == QLatin1String("simpleenroll") || op == QLatin1String("simplereenroll")
-           || op == QLatin1String("serverkeygen");
+    return op == QLatin1String("simpleenroll") || op == QLatin1String("simplereenroll") ||
+           op == QLatin1String("serverkeygen");
 }
 
 bool isKnownOperation(const QString &op)
@@ -75,16 +75,15 @@ Result<LabEstServer::AuthMode> LabEstServer::parseAuthMode(const QString &text)
 CsrAttributes LabEstServer::defaultCsrAttributes()
 {
     CsrAttributes attrs;
-    attrs.addOid(QStringLiteral("1.2.840.10045.4.3.2"));                           // ecdsa-with-SHA256
-    attrs.addAttribute(QStringLiteral("1.2.840.10045.2.1"),                        // id-ecPublicKey
-                       {QByteArray::fromHex("06082a8648ce3d030107")});            //   { prime256v1 }
+    attrs.addOid(QStringLiteral("1.2.840.10045.4.3.2"));               // ecdsa-with-SHA256
+    attrs.addAttribute(QStringLiteral("1.2.840.10045.2.1"),            // id-ecPublicKey
+                       {QByteArray::fromHex("06082a8648ce3d030107")}); //   { prime256v1 }
     return attrs;
 }
 
 LabEstServer::LabEstServer(LabCa ca, Options options, QObject *parent)
     : QObject(parent), m_ca(std::move(ca)), m_options(std::move(options))
-{
-}
+{}
 
 LabEstServer::~LabEstServer() = default;
 
@@ -97,9 +96,8 @@ Result<void> LabEstServer::listen(const QHostAddress &address, quint16 port)
         auto keyDer = m_ca.serverKey().toPkcs8Der();
         if (!keyDer)
             return fail(keyDer.error());
-        const QSsl::KeyAlgorithm algorithm = m_ca.serverKey().algorithmName().startsWith(QStringLiteral("RSA"))
-                                                 ? QSsl::Rsa
-                                                 : QSsl::Ec;
+        const QSsl::KeyAlgorithm algorithm =
+            m_ca.serverKey().algorithmName().startsWith(QStringLiteral("RSA")) ? QSsl::Rsa : QSsl::Ec;
         QSslKey key(keyDer->bytes(), algorithm, QSsl::Der, QSsl::PrivateKey);
         if (key.isNull())
             return fail(ErrorCode::Tls, QStringLiteral("the TLS stack cannot use the lab server key"));
@@ -156,8 +154,9 @@ void LabEstServer::handle(const HttpRequest &request, const HttpsServer::Peer &p
 {
     // Answer through a wrapper that writes one access-log line per request.
     const QString who = QStringLiteral("%1:%2").arg(peer.address.toString()).arg(peer.port);
-    const QString line = QStringLiteral("%1 %2 %3").arg(who, QString::fromLatin1(request.method),
-                                                         QString::fromLatin1(request.path.left(200)));
+    const QString line =
+        QStringLiteral("%1 %2 %3")
+            .arg(who, QString::fromLatin1(request.method), QString::fromLatin1(request.path.left(200)));
     auto answer = [this, responder, line](const HttpResponse &response) {
         Q_EMIT requestLogged(QStringLiteral("%1 -> %2").arg(line).arg(response.status));
         responder.send(response);
@@ -227,14 +226,13 @@ std::optional<HttpResponse> LabEstServer::checkAuth(const QString &operation, co
 
     if (operation == QLatin1String("simplereenroll")) {
         if (!verified)
-            return unauthorized("simplereenroll requires the current certificate as the TLS client certificate: "
-                                    + verified.error().message.toUtf8(),
+            return unauthorized("simplereenroll requires the current certificate as the TLS client certificate: " +
+                                    verified.error().message.toUtf8(),
                                 false);
         return std::nullopt;
     }
     switch (m_options.auth) {
-    case AuthMode::None:
-        return std::nullopt;
+    case AuthMode::None: return std::nullopt;
     case AuthMode::MutualTls:
         if (!verified)
             return unauthorized("client certificate required: " + verified.error().message.toUtf8(), false);
@@ -308,9 +306,9 @@ void LabEstServer::enroll(const QString &operation, const HttpRequest &request, 
         return;
     }
     if (operation == QLatin1String("simplereenroll") && !(csr->subject() == clientCert.subject())) {
-        answer(HttpResponse::text(400, "simplereenroll: the CSR subject (" + csr->subject().toString().toUtf8()
-                                           + ") must equal the current certificate's subject ("
-                                           + clientCert.subject().toString().toUtf8() + ")"));
+        answer(HttpResponse::text(400, "simplereenroll: the CSR subject (" + csr->subject().toString().toUtf8() +
+                                           ") must equal the current certificate's subject (" +
+                                           clientCert.subject().toString().toUtf8() + ")"));
         return;
     }
     if (shouldDefer(*csr)) {

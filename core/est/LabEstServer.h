@@ -24,8 +24,8 @@ public:
         AuthMode auth = AuthMode::MutualTls;
         QString user;
         QString password;
-        int retryAfterSeconds = 0;        ///< >0: first request per CSR answers 202 with this Retry-After
-        QStringList labels;               ///< accepted labels; empty = any label (and none)
+        int retryAfterSeconds = 0; ///< >0: first request per CSR answers 202 with this Retry-After
+        QStringList labels;        ///< accepted labels; empty = any label (and none)
         std::optional<crypto::CsrAttributes> csrAttributes; ///< nullopt = answer 204 (no attributes)
         int idleTimeoutMs = 30000;
     };

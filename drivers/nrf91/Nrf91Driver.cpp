@@ -75,10 +75,7 @@ Nrf91Driver::Nrf91Driver(std::unique_ptr<Transport> transport, DriverConfig conf
     m_channel = new AtChannel(m_transport.get(), this);
     connect(m_transport.get(), &Transport::closed, this, [this](const Error &error) {
         m_pending.abort(error);
-        if (!m_lostReported) {
-            m_lostReported = true;
-            emit connectionLost(error);
-        }
+        reportConnectionLost(error);
     });
 }
 
@@ -131,7 +128,7 @@ void Nrf91Driver::open(Done<void> done)
         QTimer::singleShot(0, this, [done, e = opened.error()] { done(std::unexpected(e)); });
         return;
     }
-    m_lostReported = false;
+    resetConnectionLost();
     m_uuid.clear();
     m_openClock.start();
     emit progress(0, 3, QStringLiteral("waiting for the modem"));

@@ -68,7 +68,6 @@ private:
     PendingOperation m_pending;
     QElapsedTimer m_openClock;
     QString m_uuid;
-    bool m_lostReported = false;
 };
 
 } // namespace station::drivers

@@ -55,10 +55,7 @@ StationDriver::StationDriver(std::unique_ptr<Transport> transport, DriverConfig 
     m_session = new StationSession(m_transport.get(), m_config, this);
     connect(m_transport.get(), &Transport::closed, this, [this](const Error &error) {
         m_pending.abort(error);
-        if (!m_lostReported) {
-            m_lostReported = true;
-            emit connectionLost(error);
-        }
+        reportConnectionLost(error);
     });
 }
 
@@ -100,7 +97,7 @@ void StationDriver::open(Done<void> done)
         QTimer::singleShot(0, this, [done, e = opened.error()] { done(std::unexpected(e)); });
         return;
     }
-    m_lostReported = false;
+    resetConnectionLost();
     emit progress(0, 1, QStringLiteral("negotiating the protocol version"));
     m_session->hello(m_config.openTimeout, [this, done](Result<void> r) {
         if (r) {

@@ -45,7 +45,6 @@ private:
     DriverConfig m_config;
     StationSession *m_session;
     PendingOperation m_pending;
-    bool m_lostReported = false;
 };
 
 } // namespace station::drivers

@@ -28,8 +28,8 @@ struct CurlResult {
     QByteArray verbose;
 };
 
-QByteArray run(const QString &program, const QStringList &args, const QString &workDir = {},
-               int *exitCode = nullptr, int timeoutMs = 60000)
+QByteArray run(const QString &program, const QStringList &args, const QString &workDir = {}, int *exitCode = nullptr,
+               int timeoutMs = 60000)
 {
     QProcess p;
     if (!workDir.isEmpty())
@@ -58,10 +58,10 @@ class TestLabServerCurl : public QObject
         QFile::remove(headers);
         QFile::remove(body);
         QProcess p;
-        p.start(QStringLiteral("curl"), QStringList{QStringLiteral("-sS"), QStringLiteral("-D"), headers,
-                                                    QStringLiteral("-o"), body, QStringLiteral("-w"),
-                                                    QStringLiteral("%{http_code}")}
-                                            + args);
+        p.start(QStringLiteral("curl"),
+                QStringList{QStringLiteral("-sS"), QStringLiteral("-D"), headers, QStringLiteral("-o"), body,
+                            QStringLiteral("-w"), QStringLiteral("%{http_code}")} +
+                    args);
         p.waitForFinished(60000);
         CurlResult r;
         r.exitCode = p.exitCode();
@@ -89,14 +89,17 @@ class TestLabServerCurl : public QObject
         const QString key = m_work.filePath(name + QStringLiteral(".key"));
         const QString b64 = m_work.filePath(name + QStringLiteral(".b64"));
         int rc = -1;
-        run(QStringLiteral("openssl"), {QStringLiteral("genpkey"), QStringLiteral("-algorithm"), QStringLiteral("EC"),
-                                        QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:P-256"),
-                                        QStringLiteral("-out"), key}, {}, &rc);
+        run(QStringLiteral("openssl"),
+            {QStringLiteral("genpkey"), QStringLiteral("-algorithm"), QStringLiteral("EC"), QStringLiteral("-pkeyopt"),
+             QStringLiteral("ec_paramgen_curve:P-256"), QStringLiteral("-out"), key},
+            {}, &rc);
         if (rc != 0)
             return {};
-        run(QStringLiteral("sh"), {QStringLiteral("-c"),
-                                   QStringLiteral("openssl req -new -key '%1' -subj '%2' -outform DER | base64 -w 0 > '%3'")
-                                       .arg(key, subject, b64)}, {}, &rc);
+        run(QStringLiteral("sh"),
+            {QStringLiteral("-c"),
+             QStringLiteral("openssl req -new -key '%1' -subj '%2' -outform DER | base64 -w 0 > '%3'")
+                 .arg(key, subject, b64)},
+            {}, &rc);
         if (keyPath)
             *keyPath = key;
         return rc == 0 ? b64 : QString();
@@ -104,15 +107,15 @@ class TestLabServerCurl : public QObject
 
     QStringList postCsr(const QString &b64File) const
     {
-        return {QStringLiteral("-H"), QStringLiteral("Content-Type: application/pkcs10"), QStringLiteral("--data-binary"),
-                QLatin1Char('@') + b64File};
+        return {QStringLiteral("-H"), QStringLiteral("Content-Type: application/pkcs10"),
+                QStringLiteral("--data-binary"), QLatin1Char('@') + b64File};
     }
 
 private Q_SLOTS:
     void initTestCase()
     {
-        if (QStandardPaths::findExecutable(QStringLiteral("curl")).isEmpty()
-            || QStandardPaths::findExecutable(QStringLiteral("openssl")).isEmpty())
+        if (QStandardPaths::findExecutable(QStringLiteral("curl")).isEmpty() ||
+            QStandardPaths::findExecutable(QStringLiteral("openssl")).isEmpty())
             QFAIL("curl and openssl are needed (installer/install-deps.sh installs them)");
         QVERIFY(m_work.isValid());
         QVERIFY2(m_mtls.start(), qPrintable(m_mtls.errorText()));
@@ -127,10 +130,11 @@ private Q_SLOTS:
         const auto perms = QFile::permissions(m_mtls.file(QStringLiteral("bootstrap-key.pem")));
         QVERIFY(!(perms & (QFileDevice::ReadGroup | QFileDevice::ReadOther)));
         int rc = -1;
-        const QByteArray out = run(QStringLiteral("openssl"), {QStringLiteral("verify"), QStringLiteral("-CAfile"),
-                                                               m_mtls.file(QStringLiteral("ca.pem")),
-                                                               m_mtls.file(QStringLiteral("bootstrap-cert.pem"))},
-                                   {}, &rc);
+        const QByteArray out =
+            run(QStringLiteral("openssl"),
+                {QStringLiteral("verify"), QStringLiteral("-CAfile"), m_mtls.file(QStringLiteral("ca.pem")),
+                 m_mtls.file(QStringLiteral("bootstrap-cert.pem"))},
+                {}, &rc);
         QVERIFY2(rc == 0, out.constData());
     }
 
@@ -147,9 +151,9 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString script = QStringLiteral(STATION_SOURCE_DIR "/tests/integration/scripts/seed-flow.sh");
         int rc = -1;
-        const QByteArray out = run(QStringLiteral("bash"), {script, m_mtls.baseUrl().toString(), m_mtls.labDir(),
-                                                            dir.path(), label},
-                                   dir.path(), &rc, 120000);
+        const QByteArray out =
+            run(QStringLiteral("bash"), {script, m_mtls.baseUrl().toString(), m_mtls.labDir(), dir.path(), label},
+                dir.path(), &rc, 120000);
         QVERIFY2(rc == 0, out.constData());
         QVERIFY(out.contains("SUCCESS: Certificate Enrolled & Verified"));
         QVERIFY(out.contains("SEED FLOW OK"));
@@ -165,7 +169,7 @@ private Q_SLOTS:
         const QString url = m_mtls.url(QStringLiteral("cacerts"));
         QProcess p;
         p.start(QStringLiteral("curl"), tlsArgs(m_mtls) + QStringList{QStringLiteral("-sv"), QStringLiteral("-o"),
-                                                                     QStringLiteral("/dev/null"), url, url, url});
+                                                                      QStringLiteral("/dev/null"), url, url, url});
         QVERIFY(p.waitForFinished(30000));
         const QByteArray log = p.readAllStandardError();
         QCOMPARE(p.exitCode(), 0);
@@ -190,10 +194,10 @@ private Q_SLOTS:
         QTest::newRow("no client certificate") << QStringLiteral("nocert") << 401 << QByteArray("client certificate");
         QTest::newRow("unknown operation") << QStringLiteral("unknownop") << 404 << QByteArray("unknown EST operation");
         QTest::newRow("wrong method") << QStringLiteral("get") << 405 << QByteArray("needs POST");
-        QTest::newRow("reenroll without certificate") << QStringLiteral("reenroll-nocert") << 401
-                                                      << QByteArray("current certificate");
-        QTest::newRow("reenroll other subject") << QStringLiteral("reenroll-subject") << 400
-                                                << QByteArray("must equal");
+        QTest::newRow("reenroll without certificate")
+            << QStringLiteral("reenroll-nocert") << 401 << QByteArray("current certificate");
+        QTest::newRow("reenroll other subject")
+            << QStringLiteral("reenroll-subject") << 400 << QByteArray("must equal");
     }
 
     void enroll_errors_haveStatusAndReason()
@@ -207,8 +211,8 @@ private Q_SLOTS:
         QStringList args = tlsArgs(m_mtls);
         if (what == QLatin1String("pem")) {
             const QString pem = m_work.filePath(QStringLiteral("err.pem"));
-            QVERIFY(test::writeFile(pem, "-----BEGIN CERTIFICATE REQUEST-----\n" + test::readFile(csr)
-                                             + "\n-----END CERTIFICATE REQUEST-----\n"));
+            QVERIFY(test::writeFile(pem, "-----BEGIN CERTIFICATE REQUEST-----\n" + test::readFile(csr) +
+                                             "\n-----END CERTIFICATE REQUEST-----\n"));
             args += bootstrapArgs(m_mtls) + postCsr(pem) + QStringList{enroll};
         } else if (what == QLatin1String("badb64")) {
             const QString bad = m_work.filePath(QStringLiteral("bad.b64"));
@@ -219,9 +223,9 @@ private Q_SLOTS:
             QVERIFY(test::writeFile(bad, QByteArray("hello world, not a CSR").toBase64()));
             args += bootstrapArgs(m_mtls) + postCsr(bad) + QStringList{enroll};
         } else if (what == QLatin1String("ctype")) {
-            args += bootstrapArgs(m_mtls)
-                    + QStringList{QStringLiteral("-H"), QStringLiteral("Content-Type: application/octet-stream"),
-                                  QStringLiteral("--data-binary"), QLatin1Char('@') + csr, enroll};
+            args += bootstrapArgs(m_mtls) +
+                    QStringList{QStringLiteral("-H"), QStringLiteral("Content-Type: application/octet-stream"),
+                                QStringLiteral("--data-binary"), QLatin1Char('@') + csr, enroll};
         } else if (what == QLatin1String("nocert")) {
             args += postCsr(csr) + QStringList{enroll};
         } else if (what == QLatin1String("unknownop")) {
@@ -253,7 +257,8 @@ private Q_SLOTS:
         QVERIFY(r.headers.toLower().contains("www-authenticate: basic"));
         r = curl(tlsArgs(basic) + postCsr(csr) + QStringList{QStringLiteral("-u"), QStringLiteral("line1:wrong"), url});
         QCOMPARE(r.status, 401);
-        r = curl(tlsArgs(basic) + postCsr(csr) + QStringList{QStringLiteral("-u"), QStringLiteral("line1:s3cret"), url});
+        r = curl(tlsArgs(basic) + postCsr(csr) +
+                 QStringList{QStringLiteral("-u"), QStringLiteral("line1:s3cret"), url});
         QCOMPARE(r.status, 200);
         QVERIFY(r.headers.toLower().contains("application/pkcs7-mime"));
         QCOMPARE(basic.stop(), 0);
@@ -274,8 +279,8 @@ private Q_SLOTS:
         LabServerProcess slow;
         QVERIFY2(slow.start({QStringLiteral("--retry-after"), QStringLiteral("2")}), qPrintable(slow.errorText()));
         const QString csr = makeCsr(QStringLiteral("retry"), QStringLiteral("/CN=unit-retry"));
-        const QStringList args = tlsArgs(slow) + bootstrapArgs(slow) + postCsr(csr)
-                                 + QStringList{slow.url(QStringLiteral("simpleenroll"))};
+        const QStringList args =
+            tlsArgs(slow) + bootstrapArgs(slow) + postCsr(csr) + QStringList{slow.url(QStringLiteral("simpleenroll"))};
         CurlResult r = curl(args);
         QCOMPARE(r.status, 202);
         QVERIFY(r.headers.toLower().contains("retry-after: 2"));
@@ -287,10 +292,13 @@ private Q_SLOTS:
     void labels_restricted_unknownLabelIs404()
     {
         LabServerProcess labelled;
-        QVERIFY2(labelled.start({QStringLiteral("--label"), QStringLiteral("dms-a")}), qPrintable(labelled.errorText()));
-        QCOMPARE(curl(tlsArgs(labelled) + QStringList{labelled.url(QStringLiteral("cacerts"), QStringLiteral("dms-a"))}).status,
+        QVERIFY2(labelled.start({QStringLiteral("--label"), QStringLiteral("dms-a")}),
+                 qPrintable(labelled.errorText()));
+        QCOMPARE(curl(tlsArgs(labelled) + QStringList{labelled.url(QStringLiteral("cacerts"), QStringLiteral("dms-a"))})
+                     .status,
                  200);
-        const CurlResult r = curl(tlsArgs(labelled) + QStringList{labelled.url(QStringLiteral("cacerts"), QStringLiteral("dms-b"))});
+        const CurlResult r =
+            curl(tlsArgs(labelled) + QStringList{labelled.url(QStringLiteral("cacerts"), QStringLiteral("dms-b"))});
         QCOMPARE(r.status, 404);
         QVERIFY(r.body.contains("dms-b"));
         QCOMPARE(labelled.stop(), 0);
@@ -307,9 +315,9 @@ private Q_SLOTS:
         QList<QProcess *> clients;
         for (int i = 0; i < 24; ++i) {
             auto *p = new QProcess(this);
-            p->start(QStringLiteral("curl"), tlsArgs(m_mtls) + QStringList{QStringLiteral("-s"), QStringLiteral("--fail"),
-                                                                         QStringLiteral("-o"), QStringLiteral("/dev/null"),
-                                                                         url, url, url, url});
+            p->start(QStringLiteral("curl"),
+                     tlsArgs(m_mtls) + QStringList{QStringLiteral("-s"), QStringLiteral("--fail"), QStringLiteral("-o"),
+                                                   QStringLiteral("/dev/null"), url, url, url, url});
             clients.append(p);
         }
         for (QProcess *p : std::as_const(clients)) {
@@ -341,12 +349,13 @@ private Q_SLOTS:
     void badOptions_exitNonZeroWithReason()
     {
         int rc = 0;
-        QByteArray out = run(test::provctlPath(), {QStringLiteral("lab-server"), QStringLiteral("--auth"),
-                                                   QStringLiteral("kerberos")}, {}, &rc);
+        QByteArray out =
+            run(test::provctlPath(),
+                {QStringLiteral("lab-server"), QStringLiteral("--auth"), QStringLiteral("kerberos")}, {}, &rc);
         QCOMPARE(rc, 2);
         QVERIFY(out.contains("mtls, basic, none"));
-        out = run(test::provctlPath(), {QStringLiteral("lab-server"), QStringLiteral("--auth"), QStringLiteral("basic")},
-                  {}, &rc);
+        out = run(test::provctlPath(),
+                  {QStringLiteral("lab-server"), QStringLiteral("--auth"), QStringLiteral("basic")}, {}, &rc);
         QCOMPARE(rc, 2);
         QVERIFY(out.contains("--user"));
     }

@@ -84,8 +84,10 @@ private slots:
                                             << "backslash";
         QTest::newRow("hex value") << "CN=#0403616263"
                                    << "hex";
-        QTest::newRow("empty rdn") << "CN=a,,O=b" << "type=value";
-        QTest::newRow("multi-valued rdn") << "CN=a+O=b" << "multi-valued";
+        QTest::newRow("empty rdn") << "CN=a,,O=b"
+                                   << "type=value";
+        QTest::newRow("multi-valued rdn") << "CN=a+O=b"
+                                          << "multi-valued";
     }
 
     void parse_invalid_isInvalidArgument()

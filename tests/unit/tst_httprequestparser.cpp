@@ -23,20 +23,21 @@ private Q_SLOTS:
 
         QTest::newRow("get") << QByteArray("GET /.well-known/est/cacerts HTTP/1.1\r\nHost: a\r\n\r\n")
                              << QByteArray("GET") << QByteArray("/.well-known/est/cacerts") << QByteArray() << true;
-        QTest::newRow("query stripped from path")
-            << QByteArray("GET /x?y=1 HTTP/1.1\r\n\r\n") << QByteArray("GET") << QByteArray("/x") << QByteArray() << true;
+        QTest::newRow("query stripped from path") << QByteArray("GET /x?y=1 HTTP/1.1\r\n\r\n") << QByteArray("GET")
+                                                  << QByteArray("/x") << QByteArray() << true;
         QTest::newRow("content-length body")
             << QByteArray("POST /e HTTP/1.1\r\nContent-Length: 5\r\nContent-Type: application/pkcs10\r\n\r\nMIIBx")
             << QByteArray("POST") << QByteArray("/e") << QByteArray("MIIBx") << true;
         QTest::newRow("chunked body with extension and trailer")
-            << QByteArray("POST /e HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3;x=y\r\nabc\r\n2\r\nde\r\n0\r\nT: v\r\n\r\n")
+            << QByteArray(
+                   "POST /e HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3;x=y\r\nabc\r\n2\r\nde\r\n0\r\nT: v\r\n\r\n")
             << QByteArray("POST") << QByteArray("/e") << QByteArray("abcde") << true;
         QTest::newRow("bare LF line ends") << QByteArray("GET /lf HTTP/1.1\nHost: a\n\n") << QByteArray("GET")
                                            << QByteArray("/lf") << QByteArray() << true;
         QTest::newRow("connection close") << QByteArray("GET / HTTP/1.1\r\nConnection: close\r\n\r\n")
                                           << QByteArray("GET") << QByteArray("/") << QByteArray() << false;
-        QTest::newRow("http/1.0 closes") << QByteArray("GET / HTTP/1.0\r\n\r\n") << QByteArray("GET")
-                                         << QByteArray("/") << QByteArray() << false;
+        QTest::newRow("http/1.0 closes") << QByteArray("GET / HTTP/1.0\r\n\r\n") << QByteArray("GET") << QByteArray("/")
+                                         << QByteArray() << false;
         QTest::newRow("http/1.0 keep-alive") << QByteArray("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n")
                                              << QByteArray("GET") << QByteArray("/") << QByteArray() << true;
         QTest::newRow("leading empty lines") << QByteArray("\r\n\r\nGET /a HTTP/1.1\r\n\r\n") << QByteArray("GET")
@@ -88,8 +89,8 @@ private Q_SLOTS:
             << QByteArray("POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n") << 400;
         QTest::newRow("length and chunked")
             << QByteArray("POST / HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n") << 400;
-        QTest::newRow("unknown transfer coding") << QByteArray("POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n")
-                                                 << 501;
+        QTest::newRow("unknown transfer coding")
+            << QByteArray("POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n") << 501;
         QTest::newRow("huge length") << QByteArray("POST / HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\n")
                                      << 400;
         QTest::newRow("body over limit") << QByteArray("POST / HTTP/1.1\r\nContent-Length: 2000000\r\n\r\n") << 413;
@@ -98,7 +99,8 @@ private Q_SLOTS:
         QTest::newRow("chunk without CRLF")
             << QByteArray("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabXY") << 400;
         QTest::newRow("control char in header value") << QByteArray("GET / HTTP/1.1\r\nA: b\x01\r\n\r\n") << 400;
-        QTest::newRow("header block too large") << (QByteArray("GET / HTTP/1.1\r\nA: ") + QByteArray(20000, 'a')) << 431;
+        QTest::newRow("header block too large")
+            << (QByteArray("GET / HTTP/1.1\r\nA: ") + QByteArray(20000, 'a')) << 431;
     }
 
     void parse_malformed_isRejectedWithStatus()
@@ -127,8 +129,9 @@ private Q_SLOTS:
     void parse_pipelinedRequests_areHandedOutInOrder()
     {
         HttpRequestParser parser;
-        QCOMPARE(parser.feed("GET /1 HTTP/1.1\r\n\r\nPOST /2 HTTP/1.1\r\nContent-Length: 3\r\n\r\nabcGET /3 HTTP/1.1\r\n"),
-                 State::Complete);
+        QCOMPARE(
+            parser.feed("GET /1 HTTP/1.1\r\n\r\nPOST /2 HTTP/1.1\r\nContent-Length: 3\r\n\r\nabcGET /3 HTTP/1.1\r\n"),
+            State::Complete);
         QCOMPARE(parser.takeRequest().path, QByteArray("/1"));
         QCOMPARE(parser.parse(), State::Complete);
         const HttpRequest second = parser.takeRequest();

@@ -106,8 +106,9 @@ private Q_SLOTS:
         auto ca = LabCa::openOrCreate(optionsFor(tmp.path()));
         QVERIFY(ca.has_value());
         const PrivateKey key = *PrivateKey::generate(KeyType::EcP256);
-        const CertificateRequest csr = csrFor(key, QStringLiteral("/CN=unit-42/O=Acme"),
-                                              {QStringLiteral("DNS:unit-42.local"), QStringLiteral("URI:urn:dev:sn:42")});
+        const CertificateRequest csr =
+            csrFor(key, QStringLiteral("/CN=unit-42/O=Acme"),
+                   {QStringLiteral("DNS:unit-42.local"), QStringLiteral("URI:urn:dev:sn:42")});
         auto cert = ca->issue(csr);
         QVERIFY(cert.has_value());
         QCOMPARE(cert->subject().commonName(), QStringLiteral("unit-42"));
