@@ -72,7 +72,7 @@ void HttpResponse::setHeader(const QByteArray &name, const QByteArray &value)
     headers.append({name, value});
 }
 
-QByteArray HttpResponse::serialize() const
+QByteArray HttpResponse::serialize(bool headOnly) const
 {
     QByteArray out;
     out.reserve(body.size() + 256);
@@ -86,7 +86,8 @@ QByteArray HttpResponse::serialize() const
     if (closeConnection)
         out += "Connection: close\r\n";
     out += "\r\n";
-    out += body;
+    if (!headOnly)
+        out += body;
     return out;
 }
 

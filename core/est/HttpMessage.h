@@ -43,8 +43,9 @@ struct HttpResponse {
 
     void setHeader(const QByteArray &name, const QByteArray &value);
     [[nodiscard]] QByteArray header(QByteArrayView name) const { return headerValue(headers, name); }
-    /// Status line, headers (Content-Length added), blank line, body.
-    [[nodiscard]] QByteArray serialize() const;
+    /// Status line, headers (Content-Length added), blank line, body. For a HEAD request the body is
+    /// left out but Content-Length still gives its size (RFC 9110 §9.3.2).
+    [[nodiscard]] QByteArray serialize(bool headOnly = false) const;
 };
 
 } // namespace station::est

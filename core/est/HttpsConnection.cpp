@@ -88,7 +88,7 @@ void HttpsConnection::respond(quint64 requestNumber, const HttpResponse &respons
     if (!m_keepAlive)
         out.closeConnection = true;
     m_server->noteServed(out.status, m_pendingRequest);
-    m_socket->write(out.serialize());
+    m_socket->write(out.serialize(m_pendingRequest.method == "HEAD"));
     m_awaiting = 0;
     m_pendingRequest = HttpRequest{};
     if (out.closeConnection) {

@@ -13,6 +13,8 @@
 
 #include <openssl/crypto.h>
 
+#include <algorithm>
+
 Q_LOGGING_CATEGORY(lcLabEst, "station.est.labserver")
 
 namespace station::est {
@@ -50,6 +52,16 @@ HttpResponse unauthorized(const QByteArray &message, bool basic)
     if (basic)
         response.setHeader("WWW-Authenticate", "Basic realm=\"EST lab\", charset=\"UTF-8\"");
     return response;
+}
+
+/// Same set of names, whatever the order.
+bool sameNames(QList<SubjectAltName> a, QList<SubjectAltName> b)
+{
+    auto key = [](const SubjectAltName &n) { return n.toString(); };
+    auto less = [&](const SubjectAltName &x, const SubjectAltName &y) { return key(x) < key(y); };
+    std::sort(a.begin(), a.end(), less);
+    std::sort(b.begin(), b.end(), less);
+    return a == b;
 }
 
 bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
@@ -305,11 +317,19 @@ void LabEstServer::enroll(const QString &operation, const HttpRequest &request, 
         answer(HttpResponse::text(400, "invalid CSR signature"));
         return;
     }
-    if (operation == QLatin1String("simplereenroll") && !(csr->subject() == clientCert.subject())) {
-        answer(HttpResponse::text(400, "simplereenroll: the CSR subject (" + csr->subject().toString().toUtf8() +
-                                           ") must equal the current certificate's subject (" +
-                                           clientCert.subject().toString().toUtf8() + ")"));
-        return;
+    if (operation == QLatin1String("simplereenroll")) {
+        // RFC 7030 §4.2.2: subject and subjectAltName must be those of the certificate being renewed.
+        if (!(csr->subject() == clientCert.subject())) {
+            answer(HttpResponse::text(400, "simplereenroll: the CSR subject (" + csr->subject().toString().toUtf8() +
+                                               ") must equal the current certificate's subject (" +
+                                               clientCert.subject().toString().toUtf8() + ")"));
+            return;
+        }
+        if (!sameNames(csr->subjectAltNames(), clientCert.subjectAltNames())) {
+            answer(HttpResponse::text(400, "simplereenroll: the CSR subjectAltName must equal the current "
+                                           "certificate's subjectAltName"));
+            return;
+        }
     }
     if (shouldDefer(*csr)) {
         HttpResponse response = HttpResponse::text(202, "request accepted, pending approval");

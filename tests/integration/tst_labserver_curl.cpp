@@ -346,6 +346,60 @@ private Q_SLOTS:
         QCOMPARE(second.stop(), 0);
     }
 
+    void head_cacerts_hasLengthButNoBody()
+    {
+        QProcess p;
+        p.start(QStringLiteral("curl"),
+                tlsArgs(m_mtls) + QStringList{QStringLiteral("-sS"), QStringLiteral("-I"), QStringLiteral("-w"),
+                                              QStringLiteral("%{size_download}"),
+                                              m_mtls.url(QStringLiteral("cacerts"))});
+        QVERIFY(p.waitForFinished(30000));
+        QCOMPARE(p.exitCode(), 0);
+        const QByteArray out = p.readAllStandardOutput();
+        QVERIFY2(out.startsWith("HTTP/1.1 200"), out.constData());
+        QVERIFY(out.toLower().contains("content-length: "));
+        QVERIFY(!out.toLower().contains("content-length: 0"));
+        // curl prints the headers, then %{size_download}: zero body bytes after the blank line.
+        QVERIFY2(out.endsWith("\r\n\r\n0"), out.constData());
+    }
+
+    void reenroll_changedSubjectAltName_is400()
+    {
+        // Enroll with a SAN, then try to renew with another SAN using the issued certificate.
+        const QString key = m_work.filePath(QStringLiteral("san.key"));
+        const QString b64 = m_work.filePath(QStringLiteral("san.b64"));
+        const QString b64other = m_work.filePath(QStringLiteral("san-other.b64"));
+        const QString cert = m_work.filePath(QStringLiteral("san.pem"));
+        int rc = -1;
+        run(QStringLiteral("openssl"),
+            {QStringLiteral("genpkey"), QStringLiteral("-algorithm"), QStringLiteral("EC"), QStringLiteral("-pkeyopt"),
+             QStringLiteral("ec_paramgen_curve:P-256"), QStringLiteral("-out"), key},
+            {}, &rc);
+        QCOMPARE(rc, 0);
+        const QString req = QStringLiteral("openssl req -new -key '%1' -subj /CN=unit-san -addext subjectAltName=%2 "
+                                           "-outform DER | base64 -w 0 > '%3'");
+        run(QStringLiteral("sh"), {QStringLiteral("-c"), req.arg(key, QStringLiteral("DNS:a.example"), b64)}, {}, &rc);
+        QCOMPARE(rc, 0);
+        run(QStringLiteral("sh"), {QStringLiteral("-c"), req.arg(key, QStringLiteral("DNS:b.example"), b64other)}, {},
+            &rc);
+        QCOMPARE(rc, 0);
+        CurlResult r = curl(tlsArgs(m_mtls) + bootstrapArgs(m_mtls) + postCsr(b64) +
+                            QStringList{m_mtls.url(QStringLiteral("simpleenroll"))});
+        QCOMPARE(r.status, 200);
+        run(QStringLiteral("sh"),
+            {QStringLiteral("-c"), QStringLiteral("base64 -d '%1' | openssl pkcs7 -inform DER -print_certs -out '%2'")
+                                       .arg(m_work.filePath(QStringLiteral("last.body")), cert)},
+            {}, &rc);
+        QCOMPARE(rc, 0);
+        const QStringList asUnit = {QStringLiteral("--cert"), cert, QStringLiteral("--key"), key};
+        r = curl(tlsArgs(m_mtls) + asUnit + postCsr(b64other) +
+                 QStringList{m_mtls.url(QStringLiteral("simplereenroll"))});
+        QCOMPARE(r.status, 400);
+        QVERIFY2(r.body.contains("subjectAltName"), r.body.constData());
+        r = curl(tlsArgs(m_mtls) + asUnit + postCsr(b64) + QStringList{m_mtls.url(QStringLiteral("simplereenroll"))});
+        QCOMPARE(r.status, 200);
+    }
+
     void badOptions_exitNonZeroWithReason()
     {
         int rc = 0;
