@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # One command from a fresh Debian 12 machine to a passing test suite: installs the dependencies,
-# configures the `ci` preset (warnings are errors), builds, and runs every test except benchmarks.
+# configures the `ci` preset (warnings are errors), builds, and runs every test except benchmarks; then
+# builds the `asan` preset and runs the unit and fuzz tests under AddressSanitizer + UBSan
+# (STATION_SKIP_ASAN=1 skips that second stage).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,3 +13,10 @@ export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 cmake --preset ci
 cmake --build --preset ci -j "$(nproc)"
 ctest --preset ci -j "$(nproc)"
+
+if [ "${STATION_SKIP_ASAN:-0}" != "1" ]; then
+    echo "== sanitizer stage: unit + fuzz tests under ASan/UBSan"
+    cmake --preset asan >/dev/null
+    cmake --build --preset asan -j "$(nproc)"
+    ctest --preset asan -j "$(nproc)"
+fi
