@@ -21,6 +21,9 @@ QString errorCodeName(ErrorCode code)
     case ErrorCode::Device: return QStringLiteral("device");
     case ErrorCode::Database: return QStringLiteral("database");
     case ErrorCode::Internal: return QStringLiteral("internal");
+    case ErrorCode::DeviceGone: return QStringLiteral("device-gone");
+    case ErrorCode::DeviceTimeout: return QStringLiteral("device-timeout");
+    case ErrorCode::OutcomeUnknown: return QStringLiteral("outcome-unknown");
     }
     return QStringLiteral("unknown");
 }
@@ -37,6 +40,19 @@ Error Error::withRemedy(const QString &rem) const
     Error copy = *this;
     copy.remedy = rem;
     return copy;
+}
+
+bool Error::isRetryable() const
+{
+    switch (code) {
+    case ErrorCode::Network:
+    case ErrorCode::Timeout:
+    case ErrorCode::DeviceTimeout: return true;
+    case ErrorCode::Http:
+        // Server-side trouble that passes: overloaded, gateway, pending.
+        return httpStatus == 408 || httpStatus == 429 || httpStatus == 502 || httpStatus == 503 || httpStatus == 504;
+    default: return false;
+    }
 }
 
 QString Error::toString() const

@@ -19,13 +19,18 @@ enum class ErrorCode {
     Tls,             ///< TLS handshake or certificate failure
     Timeout,
     Cancelled,
-    Http,            ///< the server answered with an unexpected HTTP status
-    Authentication,  ///< 401/403 or equivalent
+    Http,           ///< the server answered with an unexpected HTTP status
+    Authentication, ///< 401/403 or equivalent
     NotFound,
     Unsupported,
-    Device,          ///< the device reported an error
+    Device, ///< the device refused a command or reported an error
     Database,
     Internal,
+    DeviceGone,    ///< the unit was unplugged or its port vanished mid-session
+    DeviceTimeout, ///< the unit stopped answering (after retransmissions)
+    /// A request that changes server state (an enrollment POST) was sent and the connection failed before
+    /// an answer: the server may have issued a certificate. Never retried blindly.
+    OutcomeUnknown,
 };
 
 /// Human-readable name of an error code ("parse", "tls", ...), stable for logs and scripts.
@@ -41,18 +46,19 @@ struct Error {
     Error() = default;
     Error(ErrorCode c, QString msg, QString det = {}, QString rem = {})
         : code(c), message(std::move(msg)), remedy(std::move(rem)), detail(std::move(det))
-    {
-    }
+    {}
 
     /// Returns a copy with `context: ` put in front of the message.
     [[nodiscard]] Error withContext(const QString &context) const;
     [[nodiscard]] Error withRemedy(const QString &rem) const;
+    /// Whether trying the same thing again can help (a transient network or server condition, a
+    /// timeout); false for refusals, bad input, trust failures, cancellations and unknown outcomes.
+    [[nodiscard]] bool isRetryable() const;
     /// "message (detail). Remedy: remedy" — what the CLI prints and the GUI shows.
     [[nodiscard]] QString toString() const;
 };
 
-template <typename T>
-using Result = std::expected<T, Error>;
+template <typename T> using Result = std::expected<T, Error>;
 
 /// Shorthand for `std::unexpected(Error{...})`.
 inline std::unexpected<Error> fail(ErrorCode code, QString message, QString detail = {}, QString remedy = {})

@@ -1,7 +1,7 @@
 // Builds the driver for a protocol on a serial port: the one place that knows which class speaks what.
 #pragma once
 
-#include "DeviceDriver.h"
+#include "DevicePort.h"
 #include "transport/SerialConfig.h"
 
 #include <memory>

@@ -2,7 +2,7 @@
 #include "Commands.h"
 #include "DriverFactory.h"
 #include "discovery/DeviceDiscovery.h"
-#include "discovery/DeviceFilter.h"
+#include "DevicePort.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

@@ -11,7 +11,7 @@ Q_LOGGING_CATEGORY(lcDiscovery, "station.drivers.discovery")
 
 namespace station::drivers {
 
-DeviceDiscovery::DeviceDiscovery(DiscoveryConfig config, QObject *parent) : QObject(parent), m_config(std::move(config))
+DeviceDiscovery::DeviceDiscovery(DiscoveryConfig config, QObject *parent) : DeviceSource(parent), m_config(std::move(config))
 {
     qRegisterMetaType<DiscoveredDevice>();
     qRegisterMetaType<QList<DiscoveredDevice>>();

@@ -4,7 +4,7 @@
 // on (the GUI thread is fine). When USB cannot be watched it says so once via notice().
 #pragma once
 
-#include "DiscoveredDevice.h"
+#include "DevicePort.h"
 #include "DiscoveryConfig.h"
 
 #include <QHash>
@@ -18,7 +18,8 @@ namespace station::drivers {
 class SerialPortScanner;
 class UsbMonitor;
 
-class DeviceDiscovery : public QObject
+/// The concrete DeviceSource of a station: what core's provisioning engine sees as arrivals and departures.
+class DeviceDiscovery : public DeviceSource
 {
     Q_OBJECT
 public:
@@ -33,15 +34,7 @@ public:
     void removePort(const QString &path);
 
     /// Devices present and settled.
-    [[nodiscard]] QList<DiscoveredDevice> devices() const { return m_settled.values(); }
-
-signals:
-    void deviceArrived(const station::drivers::DiscoveredDevice &device);
-    void deviceLeft(const station::drivers::DiscoveredDevice &device);
-    /// Plain-language information for the operator (e.g. USB unavailable), each said once.
-    void notice(const QString &text);
-    /// The first scan of every source is complete and what it found has settled.
-    void initialScanDone();
+    [[nodiscard]] QList<DiscoveredDevice> devices() const override { return m_settled.values(); }
 
 private:
     void onSerialScanned(const QList<DiscoveredDevice> &ports);

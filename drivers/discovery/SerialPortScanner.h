@@ -2,7 +2,7 @@
 // tens of milliseconds, so DeviceDiscovery runs this object on a worker thread and calls scan() there.
 #pragma once
 
-#include "DiscoveredDevice.h"
+#include "DevicePort.h"
 
 #include <QList>
 #include <QObject>
@@ -22,7 +22,7 @@ public slots:
     void scan();
 
 signals:
-    void scanned(const QList<station::drivers::DiscoveredDevice> &ports);
+    void scanned(const QList<station::device::DiscoveredDevice> &ports);
 };
 
 } // namespace station::drivers

@@ -4,7 +4,7 @@
 // (no USB bus in a container, no permission) it says so once through unavailable() and stops.
 #pragma once
 
-#include "DiscoveredDevice.h"
+#include "DevicePort.h"
 
 #include <QObject>
 
@@ -26,8 +26,8 @@ public:
     void stop();
 
 signals:
-    void arrived(const station::drivers::DiscoveredDevice &device);
-    void left(const station::drivers::DiscoveredDevice &device);
+    void arrived(const station::device::DiscoveredDevice &device);
+    void left(const station::device::DiscoveredDevice &device);
     /// The devices present at start have all been reported (or USB is unavailable).
     void initialEnumerationDone();
     void unavailable(const QString &reason);

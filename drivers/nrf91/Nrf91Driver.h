@@ -6,7 +6,7 @@
 #pragma once
 
 #include "AtChannel.h"
-#include "DeviceDriver.h"
+#include "DevicePort.h"
 #include "PendingOperation.h"
 
 #include <QElapsedTimer>

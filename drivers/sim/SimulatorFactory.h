@@ -1,7 +1,7 @@
 // Builds the simulator for a protocol (what `provctl simulate-device --protocol` selects).
 #pragma once
 
-#include "DriverTypes.h"
+#include "DevicePort.h"
 #include "SimulatedDevice.h"
 
 #include <memory>

@@ -1,7 +1,7 @@
 // DeviceDriver for units that speak the station protocol (drivers/station/PROTOCOL.md).
 #pragma once
 
-#include "DeviceDriver.h"
+#include "DevicePort.h"
 #include "PendingOperation.h"
 #include "StationSession.h"
 

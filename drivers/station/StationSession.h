@@ -3,7 +3,7 @@
 // WRITE_BEGIN / WRITE_CHUNK / WRITE_END, read with READ at increasing offsets), each checked by SHA-256.
 #pragma once
 
-#include "DriverConfig.h"
+#include "DevicePort.h"
 #include "Error.h"
 #include "StationLink.h"
 #include "StationProtocol.h"

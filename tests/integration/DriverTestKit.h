@@ -2,7 +2,7 @@
 // drivers on them through Qt Serial Port, wait for asynchronous operations, and make a small test CA.
 #pragma once
 
-#include "DeviceDriver.h"
+#include "DevicePort.h"
 #include "DriverFactory.h"
 #include "TestSupport.h"
 #include "crypto/Certificate.h"

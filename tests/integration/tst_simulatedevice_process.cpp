@@ -2,7 +2,7 @@
 // simulator's link appear and disappear.
 #include "DriverTestKit.h"
 #include "discovery/DeviceDiscovery.h"
-#include "discovery/DeviceFilter.h"
+#include "DevicePort.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

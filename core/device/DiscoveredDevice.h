@@ -6,7 +6,7 @@
 #include <QMetaType>
 #include <QString>
 
-namespace station::drivers {
+namespace station::device {
 
 enum class DiscoveredKind { SerialPort, UsbDevice, ExplicitPort };
 
@@ -29,6 +29,6 @@ struct DiscoveredDevice {
     bool operator==(const DiscoveredDevice &) const = default;
 };
 
-} // namespace station::drivers
+} // namespace station::device
 
-Q_DECLARE_METATYPE(station::drivers::DiscoveredDevice)
+Q_DECLARE_METATYPE(station::device::DiscoveredDevice)

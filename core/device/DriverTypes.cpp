@@ -1,6 +1,6 @@
 #include "DriverTypes.h"
 
-namespace station::drivers {
+namespace station::device {
 
 QString protocolName(Protocol protocol)
 {
@@ -43,4 +43,4 @@ const StoredItem *StoredCredentials::find(CredentialKind kind) const
     return nullptr;
 }
 
-} // namespace station::drivers
+} // namespace station::device

@@ -1,6 +1,6 @@
 #include "DiscoveredDevice.h"
 
-namespace station::drivers {
+namespace station::device {
 
 QString discoveredKindName(DiscoveredKind kind)
 {
@@ -28,4 +28,4 @@ QString DiscoveredDevice::describe() const
     return text;
 }
 
-} // namespace station::drivers
+} // namespace station::device

@@ -9,7 +9,7 @@
 #include <QList>
 #include <QStringList>
 
-namespace station::drivers {
+namespace station::device {
 
 struct UsbId {
     quint16 vendorId = 0;
@@ -27,4 +27,4 @@ struct DeviceFilter {
     [[nodiscard]] static Result<UsbId> parseVidPid(const QString &text);
 };
 
-} // namespace station::drivers
+} // namespace station::device

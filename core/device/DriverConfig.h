@@ -7,7 +7,7 @@
 
 #include <chrono>
 
-namespace station::drivers {
+namespace station::device {
 
 struct DriverConfig {
     /// Station protocol: the provisioning slot (0..255). nRF91: the sec_tag (0..2147483647).
@@ -29,4 +29,4 @@ struct DriverConfig {
     QByteArray attestationKeySpkiDer;
 };
 
-} // namespace station::drivers
+} // namespace station::device

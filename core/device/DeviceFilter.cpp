@@ -3,7 +3,7 @@
 #include <QFileInfo>
 #include <QRegularExpression>
 
-namespace station::drivers {
+namespace station::device {
 
 bool DeviceFilter::matches(const DiscoveredDevice &device) const
 {
@@ -49,4 +49,4 @@ Result<UsbId> DeviceFilter::parseVidPid(const QString &text)
     return id;
 }
 
-} // namespace station::drivers
+} // namespace station::device

@@ -8,7 +8,7 @@
 #include <QList>
 #include <QString>
 
-namespace station::drivers {
+namespace station::device {
 
 /// Which protocol a unit speaks.
 enum class Protocol { Station, Nrf91 };
@@ -68,4 +68,4 @@ struct StoredCredentials {
     [[nodiscard]] bool has(CredentialKind kind) const { return find(kind) != nullptr; }
 };
 
-} // namespace station::drivers
+} // namespace station::device

@@ -21,7 +21,7 @@
 
 #include <functional>
 
-namespace station::drivers {
+namespace station::device {
 
 class DeviceDriver : public QObject
 {
@@ -79,4 +79,4 @@ private:
     bool m_lostReported = false;
 };
 
-} // namespace station::drivers
+} // namespace station::device
