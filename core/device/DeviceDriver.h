@@ -51,6 +51,12 @@ public:
     /// Makes what was written persistent (devices that write straight to flash just confirm).
     virtual void commit(Done<void> done) = 0;
     virtual void readBack(Done<StoredCredentials> done) = 0;
+    /// SHA-256 of the bytes the device stores when `certificates` are written as `kind` (trust anchors or
+    /// certificate chain): what readBack() reports for them, so a caller can check the write.
+    [[nodiscard]] virtual QByteArray storedDigest(CredentialKind kind,
+                                                  const QList<crypto::Certificate> &certificates) const = 0;
+    /// SHA-256 of the bytes the device stores for a private key written with writePrivateKey().
+    [[nodiscard]] virtual QByteArray storedKeyDigest(const crypto::SecretBytes &pkcs8Der) const = 0;
     /// Deletes everything in the provisioning slot (not the device's identity).
     virtual void factoryReset(Done<void> done) = 0;
 

@@ -548,4 +548,15 @@ void Nrf91Driver::cancel()
     m_pending.abort(Error(ErrorCode::Cancelled, QStringLiteral("Cancelled by the operator")));
 }
 
+QByteArray Nrf91Driver::storedDigest(CredentialKind, const QList<crypto::Certificate> &certificates) const
+{
+    return QCryptographicHash::hash(pemList(certificates), QCryptographicHash::Sha256);
+}
+
+QByteArray Nrf91Driver::storedKeyDigest(const crypto::SecretBytes &pkcs8Der) const
+{
+    crypto::SecretBytes stored(crypto::Encoding::toPem(pkcs8Der.bytes(), "PRIVATE KEY"));
+    return QCryptographicHash::hash(stored.bytes(), QCryptographicHash::Sha256);
+}
+
 } // namespace station::drivers

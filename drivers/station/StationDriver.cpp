@@ -4,6 +4,7 @@
 #include "crypto/PrivateKey.h"
 #include "transport/Transport.h"
 
+#include <QCryptographicHash>
 #include <QLoggingCategory>
 #include <QRandomGenerator>
 #include <QTimer>
@@ -335,6 +336,17 @@ void StationDriver::cancel()
 {
     m_session->cancel();
     m_pending.abort(Error(ErrorCode::Cancelled, QStringLiteral("Cancelled by the operator")));
+}
+
+QByteArray StationDriver::storedDigest(CredentialKind, const QList<crypto::Certificate> &certificates) const
+{
+    return QCryptographicHash::hash(concatDer(certificates), QCryptographicHash::Sha256);
+}
+
+QByteArray StationDriver::storedKeyDigest(const crypto::SecretBytes &pkcs8Der) const
+{
+    crypto::SecretBytes stored(pkcs8Der.bytes());
+    return QCryptographicHash::hash(stored.bytes(), QCryptographicHash::Sha256);
 }
 
 } // namespace station::drivers

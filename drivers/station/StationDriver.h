@@ -32,6 +32,9 @@ public:
     void commit(Done<void> done) override;
     void readBack(Done<StoredCredentials> done) override;
     void factoryReset(Done<void> done) override;
+    [[nodiscard]] QByteArray storedDigest(CredentialKind kind,
+                                          const QList<crypto::Certificate> &certificates) const override;
+    [[nodiscard]] QByteArray storedKeyDigest(const crypto::SecretBytes &pkcs8Der) const override;
     void cancel() override;
 
     [[nodiscard]] const StationSession &session() const { return *m_session; }

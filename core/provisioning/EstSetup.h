@@ -1,0 +1,66 @@
+// Turns a product profile's EST section into ready EstClients: loads the trust anchors and the client
+// credential (PEM or PKCS#12; passphrases from the environment or asked once through `askSecret`),
+// runs the RFC 7030 §4.1.1 bootstrap against the pinned fingerprint when the profile asks for it, and
+// fetches the CA set over the authenticated connection. Shared by provctl and the GUI.
+#pragma once
+
+#include "ProductProfile.h"
+
+#include "Error.h"
+#include "est/EstClientConfig.h"
+
+#include "crypto/Certificate.h"
+#include "crypto/SecretBytes.h"
+
+#include <QObject>
+
+#include <functional>
+
+namespace station::est {
+class EstClient;
+}
+
+namespace station::provisioning {
+
+/// Asks a person for a secret ("Passphrase of client.p12"); an error when nobody can answer.
+using SecretPrompt = std::function<Result<crypto::SecretBytes>(const QString &what)>;
+
+class EstSetup : public QObject
+{
+    Q_OBJECT
+public:
+    EstSetup(const ProductProfile &profile, SecretPrompt askSecret, QObject *parent = nullptr);
+    ~EstSetup() override;
+
+    /// Builds the client configuration (files, secrets); no network. Usable before prepare().
+    [[nodiscard]] static Result<est::EstClientConfig> clientConfig(const ProductProfile &profile, const QUrl &baseUrl,
+                                                                   const SecretPrompt &askSecret);
+
+    /// Creates the clients, bootstraps trust if configured and fetches the CA set; ready() or failed().
+    void prepare();
+
+    [[nodiscard]] est::EstClient *client() const { return m_client; }
+    /// The client for certificate-authenticated calls (the profile's cert_auth_url, or client()).
+    [[nodiscard]] est::EstClient *enrollClient() const { return m_enrollClient ? m_enrollClient : m_client; }
+    [[nodiscard]] const QList<crypto::Certificate> &caCertificates() const { return m_caCertificates; }
+    /// What is written to units: the profile's trust_anchors_file, or the CA set.
+    [[nodiscard]] const QList<crypto::Certificate> &trustAnchorsToInject() const { return m_inject; }
+
+signals:
+    void ready();
+    void failed(const station::Error &error);
+    /// Progress for the operator ("Fetching the CA certificates from ...").
+    void status(const QString &text);
+
+private:
+    void fetchCaCerts();
+
+    ProductProfile m_profile;
+    SecretPrompt m_askSecret;
+    est::EstClient *m_client = nullptr;
+    est::EstClient *m_enrollClient = nullptr;
+    QList<crypto::Certificate> m_caCertificates;
+    QList<crypto::Certificate> m_inject;
+};
+
+} // namespace station::provisioning
