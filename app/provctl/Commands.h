@@ -11,5 +11,8 @@ int runLabServer(const QStringList &args);
 int runEst(const QStringList &args);
 int runDevice(const QStringList &args);
 int runSimulateDevice(const QStringList &args);
+int runProvision(const QStringList &args);
+int runManifest(const QStringList &args);
+int runProfile(const QStringList &args);
 
 } // namespace station::cli

@@ -21,6 +21,9 @@ const Command kCommands[] = {
     {"est", "EST client: cacerts, csrattrs, enroll, reenroll, serverkeygen", station::cli::runEst},
     {"device", "list attached units, show what a unit says about itself", station::cli::runDevice},
     {"simulate-device", "a virtual unit on a pseudo-terminal", station::cli::runSimulateDevice},
+    {"provision", "provision attached units with a product profile (no GUI)", station::cli::runProvision},
+    {"manifest", "the station's manifest: list, show, verify", station::cli::runManifest},
+    {"profile", "product profiles: new, check, show", station::cli::runProfile},
 };
 
 void printUsage(QTextStream &out)

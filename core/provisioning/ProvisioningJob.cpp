@@ -117,6 +117,16 @@ void ProvisioningJob::scanned(const ScannedCode &code)
     dispatch(JobEvent::Scanned);
 }
 
+void ProvisioningJob::scanMismatched(const ScannedCode &code)
+{
+    if (m_state != JobState::AwaitingScan)
+        return;
+    m_record.barcode = code.raw;
+    failStep(JobFailure::BarcodeMismatch,
+             Error(ErrorCode::InvalidArgument, QStringLiteral("The label names unit %1; the unit says it is %2")
+                                                   .arg(code.serial, m_identity.serialNumber)));
+}
+
 void ProvisioningJob::confirm()
 {
     if (m_state != JobState::AwaitingConfirmation)

@@ -72,6 +72,8 @@ public:
     void start();
     /// A scan that names this unit; ignored unless the job waits for one.
     void scanned(const ScannedCode &code);
+    /// A scan that was meant for this unit and names another: the unit fails (barcode-mismatch).
+    void scanMismatched(const ScannedCode &code);
     /// The supervisor confirmed re-provisioning an already provisioned unit.
     void confirm();
     void cancel();

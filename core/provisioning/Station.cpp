@@ -250,6 +250,35 @@ ScanAnswer Station::scan(const QString &text)
     return answer;
 }
 
+ScanAnswer Station::scanForSlot(int slot, const QString &text)
+{
+    ScanAnswer answer;
+    if (slot < 0 || slot >= m_slots.size() || !m_slots[slot].job ||
+        m_slots[slot].job->state() != JobState::AwaitingScan) {
+        answer.message = tr("No unit waits for a scan in slot %1.").arg(slot + 1);
+        return answer;
+    }
+    auto code = m_profile.barcode.parse(text);
+    ProvisioningJob *job = m_slots[slot].job;
+    if (!code) {
+        ScannedCode raw;
+        raw.raw = text.trimmed().left(BarcodeRule::kMaxLength);
+        job->scanMismatched(raw);
+        answer.message = code.error().message + QStringLiteral(". ") + code.error().remedy;
+        return answer;
+    }
+    answer.slot = slot;
+    if (code->serial == job->serial() || m_profile.scanStartsOnlyWaitingUnit) {
+        job->scanned(*code);
+        answer.accepted = true;
+        answer.message = tr("Unit %1 in slot %2: provisioning.").arg(code->serial).arg(slot + 1);
+    } else {
+        job->scanMismatched(*code);
+        answer.message = tr("The label names %1, but the unit in slot %2 is %3.").arg(code->serial).arg(slot + 1).arg(job->serial());
+    }
+    return answer;
+}
+
 void Station::confirm(int slot)
 {
     if (slot >= 0 && slot < m_slots.size() && m_slots[slot].job)

@@ -71,6 +71,9 @@ public:
 
     /// A scanned label: starts the job of the unit it names.
     ScanAnswer scan(const QString &text);
+    /// A scan meant for the unit in `slot` (a fixture that scans the socket's unit, provctl's --barcode
+    /// with one unit): a label naming another unit fails that unit with barcode-mismatch.
+    ScanAnswer scanForSlot(int slot, const QString &text);
     /// The supervisor confirms re-provisioning the unit in `slot`.
     void confirm(int slot);
     void cancel(int slot);

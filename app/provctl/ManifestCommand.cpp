@@ -1,0 +1,248 @@
+// provctl manifest list | show | verify: read the station's manifest (never writes it).
+#include "Commands.h"
+
+#include "manifest/Manifest.h"
+
+#include <QCommandLineParser>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTextStream>
+
+namespace station::cli {
+
+using namespace station::manifest;
+
+namespace {
+
+void printUsage(QTextStream &s)
+{
+    s << "Usage: provctl manifest list   [--manifest FILE] [--since ISO8601] [--status PASS|FAIL|INCOMPLETE] "
+         "[--serial S] [--format table|json] [--limit N]\n"
+         "       provctl manifest show   SERIAL|ROWID [--manifest FILE]\n"
+         "       provctl manifest verify [--manifest FILE]\n\n"
+         "The manifest is one SQLite file per station (default "
+      << Manifest::defaultPath()
+      << ").\nverify walks the hash chain of the finished rows and names every row that was edited, deleted,\n"
+         "inserted or moved; exit status 1 when it finds one.\n";
+}
+
+QJsonObject toJson(const ManifestRecord &r, bool full)
+{
+    QJsonObject o{{QStringLiteral("id"), double(r.id)},
+                  {QStringLiteral("serial"), r.serial},
+                  {QStringLiteral("status"), outcomeName(r.outcome)},
+                  {QStringLiteral("step"), r.step},
+                  {QStringLiteral("cert_serial"), r.certSerial},
+                  {QStringLiteral("started_at"), r.startedAt.toString(Qt::ISODateWithMs)},
+                  {QStringLiteral("duration_ms"), double(r.durationMs)},
+                  {QStringLiteral("error_code"), r.errorCode}};
+    if (!full)
+        return o;
+    o.insert(QStringLiteral("attempt_id"), r.attemptId);
+    o.insert(QStringLiteral("barcode"), r.barcode);
+    o.insert(QStringLiteral("hardware_id"), r.hardwareId);
+    o.insert(QStringLiteral("device_uuid"), r.deviceUuid);
+    o.insert(QStringLiteral("imei"), r.imei);
+    o.insert(QStringLiteral("model"), r.model);
+    o.insert(QStringLiteral("firmware"), r.firmware);
+    o.insert(QStringLiteral("port_path"), r.portPath);
+    o.insert(QStringLiteral("profile_name"), r.profileName);
+    o.insert(QStringLiteral("profile_sha256"), r.profileSha256);
+    o.insert(QStringLiteral("est_url"), r.estUrl);
+    o.insert(QStringLiteral("key_origin"), r.keyOrigin);
+    o.insert(QStringLiteral("key_type"), r.keyType);
+    o.insert(QStringLiteral("csr_sha256"), r.csrSha256);
+    o.insert(QStringLiteral("public_key_sha256"), r.publicKeySha256);
+    o.insert(QStringLiteral("evidence"), QJsonDocument::fromJson(r.evidence.toUtf8()).object());
+    o.insert(QStringLiteral("cert_fingerprint"), r.certFingerprint);
+    o.insert(QStringLiteral("cert_subject"), r.certSubject);
+    o.insert(QStringLiteral("cert_issuer"), r.certIssuer);
+    o.insert(QStringLiteral("cert_not_before"), r.certNotBefore.toString(Qt::ISODate));
+    o.insert(QStringLiteral("cert_not_after"), r.certNotAfter.toString(Qt::ISODate));
+    o.insert(QStringLiteral("cert_pem"), r.certPem);
+    o.insert(QStringLiteral("orphan_cert_serial"), r.orphanCertSerial);
+    o.insert(QStringLiteral("error_message"), r.errorMessage);
+    o.insert(QStringLiteral("error_detail"), r.errorDetail);
+    o.insert(QStringLiteral("operator"), r.operatorName);
+    o.insert(QStringLiteral("station_id"), r.stationId);
+    o.insert(QStringLiteral("finished_at"), r.finishedAt.toString(Qt::ISODateWithMs));
+    o.insert(QStringLiteral("row_hash"), r.rowHash);
+    return o;
+}
+
+Result<std::unique_ptr<Manifest>> openFrom(const QCommandLineParser &p)
+{
+    const QString path = p.isSet(QStringLiteral("manifest")) ? p.value(QStringLiteral("manifest")) : Manifest::defaultPath();
+    return Manifest::open(path, Manifest::Access::ReadOnly);
+}
+
+int runList(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    QCommandLineParser p;
+    p.addOption({QStringLiteral("manifest"), QStringLiteral("Manifest file."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("since"), QStringLiteral("Attempts started at or after."), QStringLiteral("iso8601")});
+    p.addOption({QStringLiteral("status"), QStringLiteral("PASS, FAIL or INCOMPLETE."), QStringLiteral("status")});
+    p.addOption({QStringLiteral("serial"), QStringLiteral("One unit."), QStringLiteral("serial")});
+    p.addOption({QStringLiteral("format"), QStringLiteral("table or json."), QStringLiteral("format"), QStringLiteral("table")});
+    p.addOption({QStringLiteral("limit"), QStringLiteral("At most N rows (newest last)."), QStringLiteral("n"), QStringLiteral("0")});
+    if (!p.parse(args)) {
+        err << "provctl manifest list: " << p.errorText() << '\n';
+        return 2;
+    }
+    ManifestQuery q;
+    if (p.isSet(QStringLiteral("since"))) {
+        q.since = QDateTime::fromString(p.value(QStringLiteral("since")), Qt::ISODate);
+        if (!q.since.isValid()) {
+            err << "provctl manifest list: --since wants an ISO 8601 time (2026-12-01 or 2026-12-01T08:00:00Z)\n";
+            return 2;
+        }
+    }
+    if (p.isSet(QStringLiteral("status"))) {
+        q.outcome = parseOutcome(p.value(QStringLiteral("status")));
+        if (!q.outcome) {
+            err << "provctl manifest list: --status is PASS, FAIL or INCOMPLETE\n";
+            return 2;
+        }
+    }
+    q.serial = p.value(QStringLiteral("serial"));
+    const QString format = p.value(QStringLiteral("format"));
+    if (format != QLatin1String("table") && format != QLatin1String("json")) {
+        err << "provctl manifest list: --format is table or json\n";
+        return 2;
+    }
+    auto m = openFrom(p);
+    if (!m) {
+        err << "provctl manifest list: " << m.error().toString() << '\n';
+        return 1;
+    }
+    const qint64 limit = p.value(QStringLiteral("limit")).toLongLong();
+    QJsonArray json;
+    if (format == QLatin1String("table")) {
+        out << "Manifest: " << (*m)->path() << '\n';
+        out << QStringLiteral("%1  %2  %3  %4  %5  %6\n")
+                   .arg(QStringLiteral("ROW"), 6)
+                   .arg(QStringLiteral("SERIAL"), -20)
+                   .arg(QStringLiteral("STATUS"), -10)
+                   .arg(QStringLiteral("CERT SERIAL"), -42)
+                   .arg(QStringLiteral("STARTED (UTC)"), -24)
+                   .arg(QStringLiteral("TIME"));
+    }
+    // Keyset pages: never the whole file in memory.
+    qint64 printed = 0;
+    for (q.afterId = 0;;) {
+        q.limit = 1000;
+        auto page = (*m)->list(q);
+        if (!page) {
+            err << "provctl manifest list: " << page.error().toString() << '\n';
+            return 1;
+        }
+        for (const ManifestRecord &r : *page) {
+            if (limit > 0 && printed >= limit)
+                break;
+            ++printed;
+            if (format == QLatin1String("json"))
+                json.append(toJson(r, false));
+            else
+                out << QStringLiteral("%1  %2  %3  %4  %5  %6\n")
+                           .arg(r.id, 6)
+                           .arg(r.serial.isEmpty() ? QStringLiteral("-") : r.serial, -20)
+                           .arg(outcomeName(r.outcome), -10)
+                           .arg(r.certSerial.isEmpty() ? QStringLiteral("-") : r.certSerial, -42)
+                           .arg(r.startedAt.toString(Qt::ISODate), -24)
+                           .arg(QString::number(double(r.durationMs) / 1000.0, 'f', 1) + QStringLiteral(" s"));
+        }
+        if (page->size() < q.limit || (limit > 0 && printed >= limit))
+            break;
+        q.afterId = page->last().id;
+    }
+    if (format == QLatin1String("json"))
+        out << QJsonDocument(json).toJson(QJsonDocument::Indented);
+    return 0;
+}
+
+int runShow(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    QCommandLineParser p;
+    p.addOption({QStringLiteral("manifest"), QStringLiteral("Manifest file."), QStringLiteral("file")});
+    p.addPositionalArgument(QStringLiteral("unit"), QStringLiteral("serial or row id"));
+    if (!p.parse(args) || p.positionalArguments().size() != 1) {
+        err << "provctl manifest show: give one SERIAL or ROWID\n";
+        return 2;
+    }
+    auto m = openFrom(p);
+    if (!m) {
+        err << "provctl manifest show: " << m.error().toString() << '\n';
+        return 1;
+    }
+    const QString key = p.positionalArguments().first();
+    auto row = (*m)->latestForSerial(key);
+    bool isNumber = false;
+    const qint64 id = key.toLongLong(&isNumber);
+    if (row && !row->has_value() && isNumber)
+        row = (*m)->get(id);
+    if (!row) {
+        err << "provctl manifest show: " << row.error().toString() << '\n';
+        return 1;
+    }
+    if (!row->has_value()) {
+        err << "provctl manifest show: no attempt of '" << key << "' in " << (*m)->path() << '\n';
+        return 1;
+    }
+    out << QJsonDocument(toJson(**row, true)).toJson(QJsonDocument::Indented);
+    return 0;
+}
+
+int runVerify(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    QCommandLineParser p;
+    p.addOption({QStringLiteral("manifest"), QStringLiteral("Manifest file."), QStringLiteral("file")});
+    if (!p.parse(args)) {
+        err << "provctl manifest verify: " << p.errorText() << '\n';
+        return 2;
+    }
+    auto m = openFrom(p);
+    if (!m) {
+        err << "provctl manifest verify: " << m.error().toString() << '\n';
+        return 1;
+    }
+    auto report = (*m)->verify();
+    if (!report) {
+        err << "provctl manifest verify: " << report.error().toString() << '\n';
+        return 1;
+    }
+    for (const ChainProblem &c : report->problems)
+        out << "row " << c.id << " (" << (c.serial.isEmpty() ? QStringLiteral("no serial") : c.serial) << "): " << c.what
+            << '\n';
+    out << (*m)->path() << ": " << report->finishedRows << " finished row(s), " << report->openRows
+        << " open; " << (report->ok() ? QStringLiteral("the hash chain is intact")
+                                       : QStringLiteral("%1 problem(s) found").arg(report->problems.size()))
+        << '\n';
+    return report->ok() ? 0 : 1;
+}
+
+} // namespace
+
+int runManifest(const QStringList &args)
+{
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    if (args.size() < 2 || args.at(1) == QLatin1String("--help") || args.at(1) == QLatin1String("-h")) {
+        printUsage(args.size() < 2 ? err : out);
+        return args.size() < 2 ? 2 : 0;
+    }
+    const QString sub = args.at(1);
+    QStringList rest = args.mid(2);
+    rest.prepend(args.at(0) + QLatin1Char(' ') + sub);
+    if (sub == QLatin1String("list"))
+        return runList(rest, out, err);
+    if (sub == QLatin1String("show"))
+        return runShow(rest, out, err);
+    if (sub == QLatin1String("verify"))
+        return runVerify(rest, out, err);
+    err << "provctl manifest: unknown subcommand '" << sub << "'\n";
+    printUsage(err);
+    return 2;
+}
+
+} // namespace station::cli
