@@ -41,6 +41,10 @@ public:
     void commit(Done<void> done) override;
     void readBack(Done<StoredCredentials> done) override;
     void factoryReset(Done<void> done) override;
+    /// Stops waiting for the modem's answer; the AT command already sent runs to its end on the modem.
+    /// %CMNG writes go straight to NVM, so a cancelled write may have stored (or replaced) the credential, a
+    /// cancelled %KEYGEN may have replaced the sec_tag's private key, and a cancelled factory reset may have
+    /// deleted some types. Read back (AT%CMNG=1 lists digests) before assuming it did not happen.
     void cancel() override;
 
 private:

@@ -80,7 +80,7 @@ template <typename T> bool StationDriver::admit(Done<T> &done, bool needsSession
     }
     if (needsSession && !m_transport->isOpen()) {
         QTimer::singleShot(0, this, [this, done = std::move(done)] {
-            done(fail(ErrorCode::Io, QStringLiteral("The unit on %1 is not connected").arg(location()), {},
+            done(fail(ErrorCode::DeviceGone, QStringLiteral("The unit on %1 is not connected").arg(location()), {},
                       QStringLiteral("Plug the unit in and open it again.")));
         });
         return false;

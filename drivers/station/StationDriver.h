@@ -32,6 +32,11 @@ public:
     void commit(Done<void> done) override;
     void readBack(Done<StoredCredentials> done) override;
     void factoryReset(Done<void> done) override;
+    /// Abandons the outstanding request; its late response is ignored. The unit may still execute the last
+    /// request it received: a cancelled KEYGEN may have staged a new key and CSR, a cancelled write may have
+    /// staged part of an object (WRITE_END not reached: nothing is staged; WRITE_END sent: the object may
+    /// be staged), a cancelled COMMIT may have made the staged objects persistent. Staged objects vanish on a
+    /// power cycle; read back with readBack() (STATUS) before assuming a step did or did not happen.
     void cancel() override;
 
     [[nodiscard]] const StationSession &session() const { return *m_session; }

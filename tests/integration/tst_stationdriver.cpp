@@ -224,7 +224,7 @@ private slots:
         auto d = fx.driver(Protocol::Station, QStringLiteral("t"), config);
         auto opened = open(*d);
         QVERIFY(!opened);
-        QCOMPARE(opened.error().code, ErrorCode::Timeout);
+        QCOMPARE(opened.error().code, ErrorCode::DeviceTimeout);
         QVERIFY(opened.error().message.contains(QStringLiteral("station protocol")));
         QVERIFY(!opened.error().remedy.isEmpty());
     }
@@ -258,7 +258,7 @@ private slots:
         QVERIFY(r.error().message.contains(QStringLiteral("failed to generate")));
     }
 
-    void fault_disconnectAfterBytes_failsWithIoThenUnitComesBack()
+    void fault_disconnectAfterBytes_failsWithDeviceGoneThenUnitComesBack()
     {
         test::SimulatorFixture fx;
         SimulatorOptions o;
@@ -273,7 +273,7 @@ private slots:
         auto key = await<GeneratedKey>([&](auto done) { d->generateKey({}, done); }); // crosses 400
         QVERIFY(!id || !key);
         const Error e = !key ? key.error() : id.error();
-        QCOMPARE(e.code, ErrorCode::Io);
+        QCOMPARE(e.code, ErrorCode::DeviceGone);
         QVERIFY(e.message.contains(QStringLiteral("disconnected")));
         QCOMPARE(lost.size(), 1);
         QCOMPARE(sim->unplugCount(), 1);
@@ -295,11 +295,30 @@ private slots:
         QVERIFY(await<void>([&](auto done) { d->writeTrustAnchors({m_ca.cert}, done); }));
         auto r = await<void>([&](auto done) { d->writeCertificateChain({m_ca.cert}, done); });
         QVERIFY(!r);
-        QCOMPARE(r.error().code, ErrorCode::Io);
+        QCOMPARE(r.error().code, ErrorCode::DeviceGone);
         // Further operations fail fast: the port is gone.
         auto after = await<void>([&](auto done) { d->commit(done); });
         QVERIFY(!after);
-        QCOMPARE(after.error().code, ErrorCode::Io);
+        QCOMPARE(after.error().code, ErrorCode::DeviceGone);
+    }
+
+    void identify_sessionNotOpen_isDeviceGone()
+    {
+        test::SimulatorFixture fx;
+        QVERIFY(fx.start(Protocol::Station, QStringLiteral("no")));
+        auto d = fx.driver(Protocol::Station, QStringLiteral("no"));
+        auto id = await<DeviceIdentity>([&](auto done) { d->identify(done); });
+        QVERIFY(!id);
+        QCOMPARE(id.error().code, ErrorCode::DeviceGone);
+    }
+
+    void open_portVanished_isDeviceGone()
+    {
+        test::SimulatorFixture fx;
+        auto d = fx.driver(Protocol::Station, QStringLiteral("never-plugged"));
+        auto opened = open(*d);
+        QVERIFY(!opened);
+        QCOMPARE(opened.error().code, ErrorCode::DeviceGone);
     }
 
     void cancel_pendingKeygen_endsWithCancelled()
