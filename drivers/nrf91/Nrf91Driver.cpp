@@ -545,8 +545,8 @@ void Nrf91Driver::close()
 
 void Nrf91Driver::cancel()
 {
-    m_channel->cancel();
     m_pending.abort(Error(ErrorCode::Cancelled, QStringLiteral("Cancelled by the operator")));
+    m_channel->cancel();
 }
 
 } // namespace station::drivers

@@ -69,7 +69,7 @@ private:
     std::unique_ptr<Transport> m_transport;
     DriverConfig m_config;
     AtChannel *m_channel;
-    PendingOperation m_pending;
+    PendingOperation m_pending{this};
     QElapsedTimer m_openClock;
     QString m_uuid;
 };

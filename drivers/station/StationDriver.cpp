@@ -333,8 +333,8 @@ void StationDriver::factoryReset(Done<void> done)
 
 void StationDriver::cancel()
 {
-    m_session->cancel();
     m_pending.abort(Error(ErrorCode::Cancelled, QStringLiteral("Cancelled by the operator")));
+    m_session->cancel();
 }
 
 } // namespace station::drivers

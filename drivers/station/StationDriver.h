@@ -49,7 +49,7 @@ private:
     std::unique_ptr<Transport> m_transport;
     DriverConfig m_config;
     StationSession *m_session;
-    PendingOperation m_pending;
+    PendingOperation m_pending{this};
 };
 
 } // namespace station::drivers

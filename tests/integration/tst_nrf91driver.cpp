@@ -256,6 +256,30 @@ private slots:
         }
     }
 
+    void destroyed_withOperationPending_callbackNeverRuns()
+    {
+        test::SimulatorFixture fx;
+        SimulatorOptions o;
+        o.faults = *FaultPlan::parse(QStringLiteral("stall-ms=200"));
+        QVERIFY(fx.start(Protocol::Nrf91, QStringLiteral("dp"), o));
+        DriverConfig c = config();
+        c.exchangeTimeout = std::chrono::milliseconds(1000);
+        auto d = fx.driver(Protocol::Nrf91, QStringLiteral("dp"), c);
+        QVERIFY(open(*d));
+        bool called = false;
+        d->identify([&](Result<DeviceIdentity>) { called = true; });
+        d.reset();
+        QTest::qWait(600);
+        QVERIFY(!called);
+        d = fx.driver(Protocol::Nrf91, QStringLiteral("dp"), c);
+        QVERIFY(open(*d));
+        d->identify([&](Result<DeviceIdentity>) { called = true; });
+        d->cancel();
+        d.reset();
+        QTest::qWait(50);
+        QVERIFY(!called);
+    }
+
     void severalModems_concurrently_identified()
     {
         test::SimulatorFixture fx;

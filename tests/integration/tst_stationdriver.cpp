@@ -338,6 +338,78 @@ private slots:
         QVERIFY(!d->isBusy());
     }
 
+    void destroyed_withOperationPendingOrQueued_callbackNeverRuns()
+    {
+        test::SimulatorFixture fx;
+        SimulatorOptions o;
+        o.faults = *FaultPlan::parse(QStringLiteral("stall-ms=300"));
+        QVERIFY(fx.start(Protocol::Station, QStringLiteral("dp"), o));
+        auto d = fx.driver(Protocol::Station, QStringLiteral("dp"));
+        QVERIFY(open(*d));
+        bool called = false;
+        d->identify([&](Result<DeviceIdentity>) { called = true; });
+        d.reset(); // pending: the answer comes after the driver is gone
+        QTest::qWait(700);
+        QVERIFY(!called);
+
+        d = fx.driver(Protocol::Station, QStringLiteral("dp"));
+        QVERIFY(open(*d));
+        d->identify([&](Result<DeviceIdentity>) { called = true; });
+        d->cancel(); // the result exists, its delivery is queued ...
+        d.reset();   // ... and dropped with the driver
+        QTest::qWait(50);
+        QVERIFY(!called);
+    }
+
+    void callback_neverRunsInsideCancel_andMayDestroyTheDriver()
+    {
+        test::SimulatorFixture fx;
+        SimulatorOptions o;
+        o.faults = *FaultPlan::parse(QStringLiteral("stall-ms=2000"));
+        QVERIFY(fx.start(Protocol::Station, QStringLiteral("cd"), o));
+        auto config = test::SimulatorFixture::fastConfig();
+        config.openTimeout = std::chrono::milliseconds(5000);
+        auto d = fx.driver(Protocol::Station, QStringLiteral("cd"), config);
+        QVERIFY(open(*d));
+        bool insideCancel = false, ranInside = false, ran = false;
+        ErrorCode code = ErrorCode::Internal;
+        d->generateKey({}, [&](Result<GeneratedKey> r) {
+            ran = true;
+            ranInside = insideCancel;
+            code = r ? ErrorCode::Internal : r.error().code;
+            if (!insideCancel)
+                d.reset(); // the owner is done with the unit
+        });
+        insideCancel = true;
+        d->cancel();
+        insideCancel = false;
+        QVERIFY(!d->isBusy());
+        QTRY_VERIFY(ran);
+        QVERIFY(!ranInside);
+        QCOMPARE(code, ErrorCode::Cancelled);
+        QVERIFY(!d);
+    }
+
+    void callback_onUnplug_mayDestroyTheDriver()
+    {
+        test::SimulatorFixture fx;
+        SimulatorOptions o;
+        o.faults = *FaultPlan::parse(QStringLiteral("disconnect-at=identify"));
+        o.replugDelayMs = -1;
+        QVERIFY(fx.start(Protocol::Station, QStringLiteral("ud"), o));
+        auto d = fx.driver(Protocol::Station, QStringLiteral("ud"));
+        QVERIFY(open(*d));
+        std::optional<ErrorCode> code;
+        d->identify([&](Result<DeviceIdentity> r) {
+            code = r ? ErrorCode::Internal : r.error().code;
+            d.reset(); // from inside the transport's loss handling, before the fix
+        });
+        QTRY_VERIFY(code.has_value());
+        QCOMPARE(*code, ErrorCode::DeviceGone);
+        QVERIFY(!d);
+        QTest::qWait(50);
+    }
+
     void busy_secondOperation_isRejected()
     {
         test::SimulatorFixture fx;
