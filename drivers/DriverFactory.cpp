@@ -7,15 +7,12 @@
 namespace station::drivers {
 
 std::unique_ptr<DeviceDriver> DriverFactory::create(Protocol protocol, const SerialConfig &serial,
-                                                    const DriverConfig &config, QObject *parent)
+                                                    const DriverConfig &config)
 {
     auto transport = std::make_unique<SerialTransport>(serial);
     switch (protocol) {
-    case Protocol::Station: return std::make_unique<StationDriver>(std::move(transport), config, parent);
-    case Protocol::Nrf91: {
-        DriverConfig nrf = config;
-        return std::make_unique<Nrf91Driver>(std::move(transport), nrf, parent);
-    }
+    case Protocol::Station: return std::make_unique<StationDriver>(std::move(transport), config);
+    case Protocol::Nrf91: return std::make_unique<Nrf91Driver>(std::move(transport), config);
     }
     return nullptr;
 }

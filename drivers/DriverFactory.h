@@ -1,4 +1,5 @@
 // Builds the driver for a protocol on a serial port: the one place that knows which class speaks what.
+// The caller owns the driver through the unique_ptr alone (no QObject parent: one owner, one lifetime).
 #pragma once
 
 #include "DevicePort.h"
@@ -12,7 +13,7 @@ class DriverFactory
 {
 public:
     [[nodiscard]] static std::unique_ptr<DeviceDriver> create(Protocol protocol, const SerialConfig &serial,
-                                                              const DriverConfig &config, QObject *parent = nullptr);
+                                                              const DriverConfig &config);
 };
 
 } // namespace station::drivers

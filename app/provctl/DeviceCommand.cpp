@@ -1,8 +1,8 @@
 // provctl device list | info: what discovery sees, and what a unit says about itself.
 #include "Commands.h"
+#include "DevicePort.h"
 #include "DriverFactory.h"
 #include "discovery/DeviceDiscovery.h"
-#include "DevicePort.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -86,6 +86,7 @@ int runList(const QStringList &args)
     DiscoveryConfig config;
     config.settleDelay = std::chrono::milliseconds(p.value(QStringLiteral("settle-ms")).toInt());
     config.explicitPorts = p.values(QStringLiteral("port"));
+    config.filter = filter;
     DeviceDiscovery discovery(config);
     QObject::connect(&discovery, &DeviceDiscovery::notice,
                      [&](const QString &text) { err << "note: " << text << Qt::endl; });

@@ -3,10 +3,23 @@
 // digests, and reset the provisioning slot.
 //
 // All operations are asynchronous on the driver's thread's event loop: each takes a completion callback
-// that is called exactly once, later (never from inside the call), with the result. One operation at a
-// time; cancel() ends the pending one with a Cancelled error. Every exchange has a timeout
-// (DriverConfig). Long transfers report progress(). A device that disappears ends the pending operation
-// with an Io error and emits connectionLost() once.
+// that is called exactly once, later, from the event loop (never from inside the call, cancel() or a
+// transport signal), with the result. An owner may destroy the driver inside a callback. A driver
+// destroyed with an operation pending drops its callback without calling it — the callback captures its
+// owner, who is usually being destroyed too; an owner that outlives its driver hears nothing more.
+// One operation at a time; cancel() ends the pending one with a Cancelled error. Every exchange has a
+// timeout (DriverConfig). Long transfers report progress().
+//
+// Failures carry one of these kinds, which the provisioning engine decides by:
+// - DeviceGone: the unit was unplugged or its port vanished (also: an operation on a closed session).
+//   The pending operation ends with it and connectionLost() is emitted once per session.
+// - DeviceTimeout: the unit stopped answering (after the protocol's retransmissions, or past a deadline).
+// - Device: the unit answered and refused the command; `detail` keeps the device's own code (station
+//   protocol status name, "+CME ERROR: <n>").
+// - Io: the transport failed without the unit going away (a write error, a port that cannot be opened).
+// - Cancelled: cancel() or close() ended the operation.
+// Other kinds come from checking what the unit sent (Parse, Verification), from bad arguments
+// (InvalidArgument, also "busy") and from features a driver lacks (Unsupported).
 #pragma once
 
 #include "DriverConfig.h"
@@ -60,8 +73,11 @@ public:
     /// Deletes everything in the provisioning slot (not the device's identity).
     virtual void factoryReset(Done<void> done) = 0;
 
-    /// Ends the pending operation with a Cancelled error; the session stays usable where the protocol
-    /// allows (the next operation resynchronises).
+    /// Ends the pending operation at once (isBusy() is false on return); its callback gets Cancelled from the
+    /// event loop. The session stays usable where the protocol allows (the next operation resynchronises). Cancelling
+    /// does not undo what already reached the unit: a command that was sent may still be carried out, so a write may
+    /// have reached the device — read back before assuming it did not. Each driver documents what that means for its
+    /// protocol.
     virtual void cancel() = 0;
 
 signals:

@@ -11,7 +11,8 @@ Q_LOGGING_CATEGORY(lcDiscovery, "station.drivers.discovery")
 
 namespace station::drivers {
 
-DeviceDiscovery::DeviceDiscovery(DiscoveryConfig config, QObject *parent) : DeviceSource(parent), m_config(std::move(config))
+DeviceDiscovery::DeviceDiscovery(DiscoveryConfig config, QObject *parent)
+    : DeviceSource(parent), m_config(std::move(config))
 {
     qRegisterMetaType<DiscoveredDevice>();
     qRegisterMetaType<QList<DiscoveredDevice>>();
@@ -35,14 +36,14 @@ void DeviceDiscovery::start()
         return;
     m_scanThread = new QThread(this);
     m_scanThread->setObjectName(QStringLiteral("serial-scan"));
-    m_scanner = new SerialPortScanner;
+    m_scanner = new SerialPortScanner(m_config.listSerialPorts);
     m_scanner->moveToThread(m_scanThread);
     connect(m_scanThread, &QThread::finished, m_scanner, &QObject::deleteLater);
     connect(m_scanner, &SerialPortScanner::scanned, this, &DeviceDiscovery::onSerialScanned);
     m_scanThread->start();
 
     if (m_config.watchUsb) {
-        m_usb = new UsbMonitor(m_config.usbPollInterval, this);
+        m_usb = new UsbMonitor(m_config.usbPollInterval, m_config.filter, this);
         connect(m_usb, &UsbMonitor::arrived, this, &DeviceDiscovery::appeared);
         connect(m_usb, &UsbMonitor::left, this, [this](const DiscoveredDevice &d) { disappeared(d.id); });
         connect(m_usb, &UsbMonitor::unavailable, this, [this](const QString &reason) {
@@ -76,9 +77,20 @@ void DeviceDiscovery::stop()
     }
     if (m_scanThread) {
         m_scanThread->quit();
-        if (!m_scanThread->wait(3000))
-            qCWarning(lcDiscovery) << "serial scan thread did not stop in time";
-        delete m_scanThread;
+        if (m_scanThread->wait(m_config.stopWait)) {
+            delete m_scanThread;
+        } else {
+            // Deleting a running QThread aborts the process; never terminate() it either. Leave it to end its
+            // scan on its own: it (and the scanner, on finished) is deleted then. A deliberate, bounded leak.
+            qCWarning(lcDiscovery) << "serial scan thread did not stop within" << m_config.stopWait.count()
+                                   << "ms; it is left to finish on its own";
+            QThread *thread = m_scanThread;
+            disconnect(m_scanner, nullptr, this, nullptr);
+            thread->setParent(nullptr);
+            connect(thread, &QThread::finished, thread, &QObject::deleteLater);
+            if (thread->isFinished())
+                thread->deleteLater(); // finished between the wait and the connection
+        }
         m_scanThread = nullptr;
         m_scanner = nullptr;
     }

@@ -27,7 +27,7 @@ QList<DiscoveredDevice> SerialPortScanner::enumerate()
 
 void SerialPortScanner::scan()
 {
-    emit scanned(enumerate());
+    emit scanned(m_lister ? m_lister() : enumerate());
 }
 
 } // namespace station::drivers

@@ -7,13 +7,20 @@
 #include <QList>
 #include <QObject>
 
+#include <functional>
+
 namespace station::drivers {
 
 class SerialPortScanner : public QObject
 {
     Q_OBJECT
 public:
-    using QObject::QObject;
+    using Lister = std::function<QList<DiscoveredDevice>()>;
+
+    /// `lister` empty: enumerate().
+    explicit SerialPortScanner(Lister lister = {}, QObject *parent = nullptr)
+        : QObject(parent), m_lister(std::move(lister))
+    {}
 
     /// The ports present now.
     [[nodiscard]] static QList<DiscoveredDevice> enumerate();
@@ -23,6 +30,9 @@ public slots:
 
 signals:
     void scanned(const QList<station::device::DiscoveredDevice> &ports);
+
+private:
+    Lister m_lister;
 };
 
 } // namespace station::drivers

@@ -36,7 +36,7 @@ QString readString(libusb_device_handle *h, uint8_t index)
     return n > 0 ? QString::fromLatin1(reinterpret_cast<const char *>(buf), n).trimmed() : QString();
 }
 
-DiscoveredDevice describe(libusb_device *dev)
+DiscoveredDevice describe(libusb_device *dev, const DeviceFilter &filter)
 {
     DiscoveredDevice d;
     d.kind = DiscoveredKind::UsbDevice;
@@ -47,8 +47,9 @@ DiscoveredDevice describe(libusb_device *dev)
         d.vendorId = desc.idVendor;
         d.productId = desc.idProduct;
         libusb_device_handle *h = nullptr;
-        // Strings need the device opened; without permission (no udev rule) they stay empty.
-        if (libusb_open(dev, &h) == 0) {
+        // Strings need the device opened: only units the profile names are; without permission (no udev
+        // rule) their strings stay empty.
+        if (UsbMonitor::opensDevice(filter, desc.idVendor, desc.idProduct) && libusb_open(dev, &h) == 0) {
             d.manufacturer = readString(h, desc.iManufacturer);
             d.product = readString(h, desc.iProduct);
             d.serialNumber = readString(h, desc.iSerialNumber);
@@ -73,9 +74,17 @@ int LIBUSB_CALL onHotplug(libusb_context *, libusb_device *dev, libusb_hotplug_e
 
 } // namespace
 
-UsbMonitor::UsbMonitor(std::chrono::milliseconds pollInterval, QObject *parent)
-    : QObject(parent), m_pollInterval(pollInterval)
+UsbMonitor::UsbMonitor(std::chrono::milliseconds pollInterval, DeviceFilter filter, QObject *parent)
+    : QObject(parent), m_pollInterval(pollInterval), m_filter(std::move(filter))
 {}
+
+bool UsbMonitor::opensDevice(const DeviceFilter &filter, quint16 vendorId, quint16 productId)
+{
+    for (const UsbId &id : filter.usbIds)
+        if (id.vendorId == vendorId && (id.productId == 0 || id.productId == productId))
+            return true;
+    return false;
+}
 
 UsbMonitor::~UsbMonitor()
 {
@@ -115,7 +124,7 @@ void UsbMonitor::run()
     }
     QMap<libusb_device *, DiscoveredDevice> known;
     auto arrive = [&](libusb_device *dev) {
-        const DiscoveredDevice d = describe(dev);
+        const DiscoveredDevice d = describe(dev, m_filter);
         known.insert(dev, d);
         post([this, d] { emit arrived(d); });
     };

@@ -18,7 +18,8 @@ class UsbMonitor : public QObject
 {
     Q_OBJECT
 public:
-    explicit UsbMonitor(std::chrono::milliseconds pollInterval, QObject *parent = nullptr);
+    /// Only devices `filter` names by VID/PID are opened (to read their strings); see DiscoveryConfig.
+    UsbMonitor(std::chrono::milliseconds pollInterval, DeviceFilter filter, QObject *parent = nullptr);
     ~UsbMonitor() override;
 
     void start();
@@ -32,10 +33,16 @@ signals:
     void initialEnumerationDone();
     void unavailable(const QString &reason);
 
+public:
+    /// Whether a device with this descriptor VID/PID is opened: only when `filter` names it. An empty
+    /// filter opens nothing (bare USB devices are never units without a VID/PID in the profile).
+    [[nodiscard]] static bool opensDevice(const DeviceFilter &filter, quint16 vendorId, quint16 productId);
+
 private:
     void run();
 
     std::chrono::milliseconds m_pollInterval;
+    DeviceFilter m_filter;
     std::thread m_thread;
     std::atomic<bool> m_stop{false};
 };

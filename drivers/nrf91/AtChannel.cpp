@@ -12,7 +12,7 @@ AtChannel::AtChannel(Transport *transport, QObject *parent) : QObject(parent), m
 {
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, [this] {
-        finish(fail(ErrorCode::Timeout,
+        finish(fail(ErrorCode::DeviceTimeout,
                     QStringLiteral("The modem on %1 did not answer %2")
                         .arg(m_transport->location(), QString::fromLatin1(m_command.left(40))),
                     {},

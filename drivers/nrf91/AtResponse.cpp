@@ -69,11 +69,10 @@ QString AtResponse::finalText() const
 
 Error AtResponse::toError(const QString &command, const QString &location) const
 {
+    // Every refusal is a Device error; the modem's own result code is kept in the detail for engineers.
     QString remedy;
-    ErrorCode code = ErrorCode::Device;
     if (final == Final::CmeError) {
         switch (errorCode) {
-        case 513: code = ErrorCode::NotFound; break;
         case 514: remedy = QStringLiteral("The credential is protected (private keys cannot be read back)."); break;
         case 515:
             remedy = QStringLiteral("Delete unused credentials on the modem (factory reset of the slot) and retry.");
@@ -85,17 +84,17 @@ Error AtResponse::toError(const QString &command, const QString &location) const
         case 519: remedy = QStringLiteral("Delete the existing credential first (factory reset of the slot)."); break;
         case 523: remedy = QStringLiteral("Retry once; if key generation fails again, set the unit aside."); break;
         case 51:
-        case 4:
-            code = ErrorCode::Unsupported;
-            remedy = QStringLiteral("Update the modem firmware to a version that supports this command.");
-            break;
+        case 4: remedy = QStringLiteral("Update the modem firmware to a version that supports this command."); break;
         default: break;
         }
     } else if (final == Final::Error) {
         remedy = QStringLiteral("Enable extended errors (AT+CMEE=1) or check the modem firmware version.");
     }
-    return Error(code, QStringLiteral("The modem on %1 rejected %2: %3").arg(location, command, finalText()),
-                 lines.isEmpty() ? QString() : QString::fromUtf8(lines.join(" | ").left(300)), remedy);
+    QString detail = finalText();
+    if (!lines.isEmpty())
+        detail += QStringLiteral(" after: ") + QString::fromUtf8(lines.join(" | ").left(300));
+    return Error(ErrorCode::Device,
+                 QStringLiteral("The modem on %1 rejected %2: %3").arg(location, command, finalText()), detail, remedy);
 }
 
 } // namespace station::drivers

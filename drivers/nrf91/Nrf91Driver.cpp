@@ -96,8 +96,8 @@ template <typename T> bool Nrf91Driver::admit(Done<T> &done, bool needsSession)
         const bool busy = m_pending.busy();
         QTimer::singleShot(0, this, [this, busy, done = std::move(done)] {
             done(busy ? fail(ErrorCode::InvalidArgument, QStringLiteral("The driver is busy with another operation"))
-                      : fail(ErrorCode::Io, QStringLiteral("The unit on %1 is not connected").arg(location()), {},
-                             QStringLiteral("Plug the unit in and open it again.")));
+                      : fail(ErrorCode::DeviceGone, QStringLiteral("The unit on %1 is not connected").arg(location()),
+                             {}, QStringLiteral("Plug the unit in and open it again.")));
         });
         return false;
     }
@@ -149,12 +149,13 @@ void Nrf91Driver::handshake(int attempt, Done<void> done)
             done({});
             return;
         }
-        if (!r && r.error().code != ErrorCode::Timeout) {
+        if (!r && r.error().code != ErrorCode::DeviceTimeout) {
             done(std::unexpected(r.error()));
             return;
         }
         if (m_openClock.elapsed() >= m_config.openTimeout.count()) {
-            done(fail(ErrorCode::Timeout, QStringLiteral("The unit on %1 does not answer AT commands").arg(location()),
+            done(fail(ErrorCode::DeviceTimeout,
+                      QStringLiteral("The unit on %1 does not answer AT commands").arg(location()),
                       QStringLiteral("%1 attempt(s) in %2 ms").arg(attempt + 1).arg(m_openClock.elapsed()),
                       QStringLiteral("Check that the unit runs AT-command firmware and that the baud rate is right.")));
             return;
@@ -544,8 +545,8 @@ void Nrf91Driver::close()
 
 void Nrf91Driver::cancel()
 {
-    m_channel->cancel();
     m_pending.abort(Error(ErrorCode::Cancelled, QStringLiteral("Cancelled by the operator")));
+    m_channel->cancel();
 }
 
 QByteArray Nrf91Driver::storedDigest(CredentialKind, const QList<crypto::Certificate> &certificates) const

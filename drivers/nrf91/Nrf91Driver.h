@@ -44,6 +44,10 @@ public:
     [[nodiscard]] QByteArray storedDigest(CredentialKind kind,
                                           const QList<crypto::Certificate> &certificates) const override;
     [[nodiscard]] QByteArray storedKeyDigest(const crypto::SecretBytes &pkcs8Der) const override;
+    /// Stops waiting for the modem's answer; the AT command already sent runs to its end on the modem.
+    /// %CMNG writes go straight to NVM, so a cancelled write may have stored (or replaced) the credential, a
+    /// cancelled %KEYGEN may have replaced the sec_tag's private key, and a cancelled factory reset may have
+    /// deleted some types. Read back (AT%CMNG=1 lists digests) before assuming it did not happen.
     void cancel() override;
 
 private:
@@ -68,7 +72,7 @@ private:
     std::unique_ptr<Transport> m_transport;
     DriverConfig m_config;
     AtChannel *m_channel;
-    PendingOperation m_pending;
+    PendingOperation m_pending{this};
     QElapsedTimer m_openClock;
     QString m_uuid;
 };

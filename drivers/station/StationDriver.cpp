@@ -81,7 +81,7 @@ template <typename T> bool StationDriver::admit(Done<T> &done, bool needsSession
     }
     if (needsSession && !m_transport->isOpen()) {
         QTimer::singleShot(0, this, [this, done = std::move(done)] {
-            done(fail(ErrorCode::Io, QStringLiteral("The unit on %1 is not connected").arg(location()), {},
+            done(fail(ErrorCode::DeviceGone, QStringLiteral("The unit on %1 is not connected").arg(location()), {},
                       QStringLiteral("Plug the unit in and open it again.")));
         });
         return false;
@@ -334,8 +334,8 @@ void StationDriver::factoryReset(Done<void> done)
 
 void StationDriver::cancel()
 {
-    m_session->cancel();
     m_pending.abort(Error(ErrorCode::Cancelled, QStringLiteral("Cancelled by the operator")));
+    m_session->cancel();
 }
 
 QByteArray StationDriver::storedDigest(CredentialKind, const QList<crypto::Certificate> &certificates) const

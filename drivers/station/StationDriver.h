@@ -35,6 +35,11 @@ public:
     [[nodiscard]] QByteArray storedDigest(CredentialKind kind,
                                           const QList<crypto::Certificate> &certificates) const override;
     [[nodiscard]] QByteArray storedKeyDigest(const crypto::SecretBytes &pkcs8Der) const override;
+    /// Abandons the outstanding request; its late response is ignored. The unit may still execute the last
+    /// request it received: a cancelled KEYGEN may have staged a new key and CSR, a cancelled write may have
+    /// staged part of an object (WRITE_END not reached: nothing is staged; WRITE_END sent: the object may
+    /// be staged), a cancelled COMMIT may have made the staged objects persistent. Staged objects vanish on a
+    /// power cycle; read back with readBack() (STATUS) before assuming a step did or did not happen.
     void cancel() override;
 
     [[nodiscard]] const StationSession &session() const { return *m_session; }
@@ -47,7 +52,7 @@ private:
     std::unique_ptr<Transport> m_transport;
     DriverConfig m_config;
     StationSession *m_session;
-    PendingOperation m_pending;
+    PendingOperation m_pending{this};
 };
 
 } // namespace station::drivers

@@ -78,7 +78,8 @@ void StationLink::send()
 void StationLink::retransmit(const char *why)
 {
     if (m_started.elapsed() >= m_timing.deadline.count() || m_retries >= m_timing.maxRetransmissions) {
-        finish(fail(ErrorCode::Timeout, QStringLiteral("The unit on %1 does not answer").arg(m_transport->location()),
+        finish(fail(ErrorCode::DeviceTimeout,
+                    QStringLiteral("The unit on %1 does not answer").arg(m_transport->location()),
                     QStringLiteral("%1 retransmission(s) in %2 ms, last because of %3")
                         .arg(m_retries)
                         .arg(m_started.elapsed())
@@ -118,7 +119,7 @@ void StationLink::onReceived(const QByteArray &bytes)
         }
         if (static_cast<proto::Status>(static_cast<quint8>(frame.payload[0])) == proto::Status::InProgress) {
             if (m_started.elapsed() >= m_timing.deadline.count()) {
-                finish(fail(ErrorCode::Timeout,
+                finish(fail(ErrorCode::DeviceTimeout,
                             QStringLiteral("The unit on %1 is still busy after %2 s")
                                 .arg(m_transport->location())
                                 .arg(m_timing.deadline.count() / 1000.0),

@@ -44,14 +44,11 @@ Error StationSession::deviceError(proto::Command command, proto::Status status, 
     QString detail = QStringLiteral("%1 answered %2").arg(proto::commandName(command), proto::statusName(status));
     if (!message.isEmpty())
         detail += QStringLiteral(": ") + message;
-    Error e(ErrorCode::Device,
-            QStringLiteral("The unit on %1 reports: %2").arg(m_location, proto::statusDescription(status)), detail,
-            remedyFor(status));
-    if (status == proto::Status::NotFound)
-        e.code = ErrorCode::NotFound;
-    else if (status == proto::Status::UnsupportedVersion || status == proto::Status::UnknownCommand)
-        e.code = ErrorCode::Unsupported;
-    return e;
+    // Every refusal is a Device error, whatever the status: the engine decides by the kind, engineers read
+    // the device's own status name in the detail.
+    return Error(ErrorCode::Device,
+                 QStringLiteral("The unit on %1 reports: %2").arg(m_location, proto::statusDescription(status)), detail,
+                 remedyFor(status));
 }
 
 void StationSession::call(proto::Command command, const Tlv &args, Done<Tlv> done, bool longRunning)
@@ -98,7 +95,7 @@ void StationSession::hello(std::chrono::milliseconds within, Done<void> done)
     m_link.request(payload, timing, [this, done = std::move(done)](Result<QByteArray> response) {
         if (!response) {
             Error e = response.error();
-            if (e.code == ErrorCode::Timeout)
+            if (e.code == ErrorCode::DeviceTimeout)
                 e.message = QStringLiteral("The unit on %1 does not speak the station protocol (no answer to HELLO)")
                                 .arg(m_location);
             done(std::unexpected(e));

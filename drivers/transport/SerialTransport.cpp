@@ -25,7 +25,7 @@ Result<void> SerialTransport::open()
         return {};
     const QFileInfo info(m_config.portName);
     if (!info.exists())
-        return fail(ErrorCode::NotFound, QStringLiteral("The port %1 does not exist").arg(m_config.portName), {},
+        return fail(ErrorCode::DeviceGone, QStringLiteral("The port %1 does not exist").arg(m_config.portName), {},
                     QStringLiteral("Check that the unit is plugged in and the port name is right."));
     // QSerialPort wants the device node itself; a symlink (udev alias, simulator link) is resolved here.
     const QString node = info.isSymLink() ? info.canonicalFilePath() : info.absoluteFilePath();
@@ -66,7 +66,8 @@ bool SerialTransport::isOpen() const
 Result<void> SerialTransport::write(const QByteArray &bytes)
 {
     if (!m_port.isOpen())
-        return fail(ErrorCode::Io, QStringLiteral("The port %1 is not open").arg(m_config.portName));
+        return fail(ErrorCode::DeviceGone, QStringLiteral("The port %1 is not open").arg(m_config.portName), {},
+                    QStringLiteral("Plug the unit in and open it again."));
     if (m_port.write(bytes) != bytes.size())
         return fail(ErrorCode::Io, QStringLiteral("Writing to %1 failed").arg(m_config.portName), m_port.errorString());
     return {};
@@ -105,8 +106,8 @@ void SerialTransport::onError(QSerialPort::SerialPortError error)
     qCInfo(lcSerial) << "port" << m_config.portName << "lost:" << why;
     m_port.clearError();
     m_port.close();
-    emit closed(Error(ErrorCode::Io, QStringLiteral("The unit on %1 was disconnected").arg(m_config.portName), why,
-                      QStringLiteral("Check the cable, plug the unit in again and restart its job.")));
+    emit closed(Error(ErrorCode::DeviceGone, QStringLiteral("The unit on %1 was disconnected").arg(m_config.portName),
+                      why, QStringLiteral("Check the cable, plug the unit in again and restart its job.")));
 }
 
 } // namespace station::drivers

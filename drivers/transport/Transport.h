@@ -18,11 +18,12 @@ public:
     using QObject::QObject;
     ~Transport() override = default;
 
-    /// Opens the device. Synchronous but short (opening a port, not talking to the device).
+    /// Opens the device. Synchronous but short (opening a port, not talking to the device). A port that
+    /// does not exist is DeviceGone; a port that exists but cannot be opened is Io (or Authentication).
     [[nodiscard]] virtual Result<void> open() = 0;
     virtual void close() = 0;
     [[nodiscard]] virtual bool isOpen() const = 0;
-    /// Queues bytes for sending; an Io error when the device is gone.
+    /// Queues bytes for sending: DeviceGone when the port is closed or gone, Io when the write fails.
     [[nodiscard]] virtual Result<void> write(const QByteArray &bytes) = 0;
     /// Drops bytes received but not yet delivered, and what the OS holds in its buffers.
     virtual void discardInput() = 0;
@@ -33,7 +34,8 @@ public:
 
 signals:
     void received(const QByteArray &bytes);
-    /// The device went away or the port failed; the transport is closed when this is emitted.
+    /// The device went away or the port failed (a DeviceGone error); the transport is closed when this is
+    /// emitted.
     void closed(const station::Error &error);
 };
 

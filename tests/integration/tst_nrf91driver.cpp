@@ -200,13 +200,13 @@ private slots:
         auto d2 = fx.driver(Protocol::Nrf91, QStringLiteral("st"), impatient);
         auto opened = open(*d2);
         QVERIFY(!opened);
-        QCOMPARE(opened.error().code, ErrorCode::Timeout);
+        QCOMPARE(opened.error().code, ErrorCode::DeviceTimeout);
         QVERIFY(opened.error().message.contains(QStringLiteral("did not answer")) ||
                 opened.error().message.contains(QStringLiteral("does not answer")));
         QVERIFY(!opened.error().remedy.isEmpty());
     }
 
-    void fault_disconnectAtKeygen_ioErrorAndConnectionLost()
+    void fault_disconnectAtKeygen_deviceGoneAndConnectionLost()
     {
         test::SimulatorFixture fx;
         SimulatorOptions o;
@@ -217,11 +217,11 @@ private slots:
         QVERIFY(open(*d));
         auto key = await<GeneratedKey>([&](auto done) { d->generateKey({}, done); });
         QVERIFY(!key);
-        QCOMPARE(key.error().code, ErrorCode::Io);
+        QCOMPARE(key.error().code, ErrorCode::DeviceGone);
         QCOMPARE(lost.size(), 1);
     }
 
-    void fault_disconnectAfterBytes_midTransfer_ioError()
+    void fault_disconnectAfterBytes_midTransfer_deviceGone()
     {
         test::SimulatorFixture fx;
         SimulatorOptions o;
@@ -231,7 +231,7 @@ private slots:
         QVERIFY(open(*d));
         auto key = await<GeneratedKey>([&](auto done) { d->generateKey({}, done); }); // the answer is ~700 bytes
         QVERIFY(!key);
-        QCOMPARE(key.error().code, ErrorCode::Io);
+        QCOMPARE(key.error().code, ErrorCode::DeviceGone);
     }
 
     void fault_corruptEvery_damagedAnswerIsAClearError()
@@ -249,11 +249,35 @@ private slots:
             auto key = await<GeneratedKey>([&](auto done) { d->generateKey({}, done); });
             QVERIFY(!key);
             QVERIFY(key.error().code == ErrorCode::Parse || key.error().code == ErrorCode::Verification ||
-                    key.error().code == ErrorCode::Timeout || key.error().code == ErrorCode::Device);
+                    key.error().code == ErrorCode::DeviceTimeout || key.error().code == ErrorCode::Device);
             QVERIFY(!key.error().message.isEmpty());
         } else {
             QVERIFY(!opened.error().message.isEmpty());
         }
+    }
+
+    void destroyed_withOperationPending_callbackNeverRuns()
+    {
+        test::SimulatorFixture fx;
+        SimulatorOptions o;
+        o.faults = *FaultPlan::parse(QStringLiteral("stall-ms=200"));
+        QVERIFY(fx.start(Protocol::Nrf91, QStringLiteral("dp"), o));
+        DriverConfig c = config();
+        c.exchangeTimeout = std::chrono::milliseconds(1000);
+        auto d = fx.driver(Protocol::Nrf91, QStringLiteral("dp"), c);
+        QVERIFY(open(*d));
+        bool called = false;
+        d->identify([&](Result<DeviceIdentity>) { called = true; });
+        d.reset();
+        QTest::qWait(600);
+        QVERIFY(!called);
+        d = fx.driver(Protocol::Nrf91, QStringLiteral("dp"), c);
+        QVERIFY(open(*d));
+        d->identify([&](Result<DeviceIdentity>) { called = true; });
+        d->cancel();
+        d.reset();
+        QTest::qWait(50);
+        QVERIFY(!called);
     }
 
     void severalModems_concurrently_identified()

@@ -1,15 +1,18 @@
 // `provctl simulate-device` and `provctl device list|info` as real processes, with discovery watching the
 // simulator's link appear and disappear.
+#include "DevicePort.h"
 #include "DriverTestKit.h"
 #include "discovery/DeviceDiscovery.h"
-#include "DevicePort.h"
+#include "discovery/UsbMonitor.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QThread>
 
+#include <atomic>
 #include <csignal>
 
 using namespace station;
@@ -180,6 +183,38 @@ private slots:
         QVERIFY(!await<DeviceIdentity>([&](auto done) { d->identify(done); })); // the unit unplugs
         QTRY_COMPARE_WITH_TIMEOUT(left.size(), 1, 3000);
         QVERIFY(discovery.devices().isEmpty() || !discovery.devices().contains(device));
+    }
+
+    void discovery_stopWhileScanHangs_leavesThreadToFinishInsteadOfAborting()
+    {
+        auto scanning = std::make_shared<std::atomic<bool>>(false);
+        DiscoveryConfig config;
+        config.watchUsb = false;
+        config.stopWait = std::chrono::milliseconds(100);
+        config.listSerialPorts = [scanning] {
+            *scanning = true;
+            QThread::msleep(800); // a hung udev query
+            return QList<DiscoveredDevice>{};
+        };
+        auto discovery = std::make_unique<DeviceDiscovery>(config);
+        discovery->start();
+        QTRY_VERIFY(scanning->load());
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("did not stop within 100 ms")));
+        discovery->stop(); // deleting the still-running QThread here would abort the process
+        discovery.reset();
+        QTest::qWait(1200); // the scan ends; thread and scanner delete themselves
+    }
+
+    void usbMonitor_opensOnlyDevicesTheFilterNames()
+    {
+        DeviceFilter f;
+        f.usbIds.append(*DeviceFilter::parseVidPid(QStringLiteral("1915:910a")));
+        f.usbIds.append(*DeviceFilter::parseVidPid(QStringLiteral("2fe3")));
+        QVERIFY(UsbMonitor::opensDevice(f, 0x1915, 0x910a));
+        QVERIFY(!UsbMonitor::opensDevice(f, 0x1915, 0x0001));
+        QVERIFY(UsbMonitor::opensDevice(f, 0x2fe3, 0x1234));  // any product of the vendor
+        QVERIFY(!UsbMonitor::opensDevice(f, 0x046d, 0xc52b)); // a mouse is never opened
+        QVERIFY(!UsbMonitor::opensDevice(DeviceFilter{}, 0x1915, 0x910a));
     }
 
     void deviceFilter_vidPidAndNames()

@@ -224,7 +224,7 @@ private slots:
         auto d = fx.driver(Protocol::Station, QStringLiteral("t"), config);
         auto opened = open(*d);
         QVERIFY(!opened);
-        QCOMPARE(opened.error().code, ErrorCode::Timeout);
+        QCOMPARE(opened.error().code, ErrorCode::DeviceTimeout);
         QVERIFY(opened.error().message.contains(QStringLiteral("station protocol")));
         QVERIFY(!opened.error().remedy.isEmpty());
     }
@@ -258,7 +258,7 @@ private slots:
         QVERIFY(r.error().message.contains(QStringLiteral("failed to generate")));
     }
 
-    void fault_disconnectAfterBytes_failsWithIoThenUnitComesBack()
+    void fault_disconnectAfterBytes_failsWithDeviceGoneThenUnitComesBack()
     {
         test::SimulatorFixture fx;
         SimulatorOptions o;
@@ -273,7 +273,7 @@ private slots:
         auto key = await<GeneratedKey>([&](auto done) { d->generateKey({}, done); }); // crosses 400
         QVERIFY(!id || !key);
         const Error e = !key ? key.error() : id.error();
-        QCOMPARE(e.code, ErrorCode::Io);
+        QCOMPARE(e.code, ErrorCode::DeviceGone);
         QVERIFY(e.message.contains(QStringLiteral("disconnected")));
         QCOMPARE(lost.size(), 1);
         QCOMPARE(sim->unplugCount(), 1);
@@ -295,11 +295,30 @@ private slots:
         QVERIFY(await<void>([&](auto done) { d->writeTrustAnchors({m_ca.cert}, done); }));
         auto r = await<void>([&](auto done) { d->writeCertificateChain({m_ca.cert}, done); });
         QVERIFY(!r);
-        QCOMPARE(r.error().code, ErrorCode::Io);
+        QCOMPARE(r.error().code, ErrorCode::DeviceGone);
         // Further operations fail fast: the port is gone.
         auto after = await<void>([&](auto done) { d->commit(done); });
         QVERIFY(!after);
-        QCOMPARE(after.error().code, ErrorCode::Io);
+        QCOMPARE(after.error().code, ErrorCode::DeviceGone);
+    }
+
+    void identify_sessionNotOpen_isDeviceGone()
+    {
+        test::SimulatorFixture fx;
+        QVERIFY(fx.start(Protocol::Station, QStringLiteral("no")));
+        auto d = fx.driver(Protocol::Station, QStringLiteral("no"));
+        auto id = await<DeviceIdentity>([&](auto done) { d->identify(done); });
+        QVERIFY(!id);
+        QCOMPARE(id.error().code, ErrorCode::DeviceGone);
+    }
+
+    void open_portVanished_isDeviceGone()
+    {
+        test::SimulatorFixture fx;
+        auto d = fx.driver(Protocol::Station, QStringLiteral("never-plugged"));
+        auto opened = open(*d);
+        QVERIFY(!opened);
+        QCOMPARE(opened.error().code, ErrorCode::DeviceGone);
     }
 
     void cancel_pendingKeygen_endsWithCancelled()
@@ -317,6 +336,78 @@ private slots:
         QVERIFY(!r);
         QCOMPARE(r.error().code, ErrorCode::Cancelled);
         QVERIFY(!d->isBusy());
+    }
+
+    void destroyed_withOperationPendingOrQueued_callbackNeverRuns()
+    {
+        test::SimulatorFixture fx;
+        SimulatorOptions o;
+        o.faults = *FaultPlan::parse(QStringLiteral("stall-ms=300"));
+        QVERIFY(fx.start(Protocol::Station, QStringLiteral("dp"), o));
+        auto d = fx.driver(Protocol::Station, QStringLiteral("dp"));
+        QVERIFY(open(*d));
+        bool called = false;
+        d->identify([&](Result<DeviceIdentity>) { called = true; });
+        d.reset(); // pending: the answer comes after the driver is gone
+        QTest::qWait(700);
+        QVERIFY(!called);
+
+        d = fx.driver(Protocol::Station, QStringLiteral("dp"));
+        QVERIFY(open(*d));
+        d->identify([&](Result<DeviceIdentity>) { called = true; });
+        d->cancel(); // the result exists, its delivery is queued ...
+        d.reset();   // ... and dropped with the driver
+        QTest::qWait(50);
+        QVERIFY(!called);
+    }
+
+    void callback_neverRunsInsideCancel_andMayDestroyTheDriver()
+    {
+        test::SimulatorFixture fx;
+        SimulatorOptions o;
+        o.faults = *FaultPlan::parse(QStringLiteral("stall-ms=2000"));
+        QVERIFY(fx.start(Protocol::Station, QStringLiteral("cd"), o));
+        auto config = test::SimulatorFixture::fastConfig();
+        config.openTimeout = std::chrono::milliseconds(5000);
+        auto d = fx.driver(Protocol::Station, QStringLiteral("cd"), config);
+        QVERIFY(open(*d));
+        bool insideCancel = false, ranInside = false, ran = false;
+        ErrorCode code = ErrorCode::Internal;
+        d->generateKey({}, [&](Result<GeneratedKey> r) {
+            ran = true;
+            ranInside = insideCancel;
+            code = r ? ErrorCode::Internal : r.error().code;
+            if (!insideCancel)
+                d.reset(); // the owner is done with the unit
+        });
+        insideCancel = true;
+        d->cancel();
+        insideCancel = false;
+        QVERIFY(!d->isBusy());
+        QTRY_VERIFY(ran);
+        QVERIFY(!ranInside);
+        QCOMPARE(code, ErrorCode::Cancelled);
+        QVERIFY(!d);
+    }
+
+    void callback_onUnplug_mayDestroyTheDriver()
+    {
+        test::SimulatorFixture fx;
+        SimulatorOptions o;
+        o.faults = *FaultPlan::parse(QStringLiteral("disconnect-at=identify"));
+        o.replugDelayMs = -1;
+        QVERIFY(fx.start(Protocol::Station, QStringLiteral("ud"), o));
+        auto d = fx.driver(Protocol::Station, QStringLiteral("ud"));
+        QVERIFY(open(*d));
+        std::optional<ErrorCode> code;
+        d->identify([&](Result<DeviceIdentity> r) {
+            code = r ? ErrorCode::Internal : r.error().code;
+            d.reset(); // from inside the transport's loss handling, before the fix
+        });
+        QTRY_VERIFY(code.has_value());
+        QCOMPARE(*code, ErrorCode::DeviceGone);
+        QVERIFY(!d);
+        QTest::qWait(50);
     }
 
     void busy_secondOperation_isRejected()
