@@ -98,7 +98,9 @@ QString estUsage()
         "  --max-retries N              202 Accepted retries (default 10)\n"
         "  --retry-deadline SECONDS     give up 202 polling after this long (default 600)\n"
         "  --tls13                      require TLS 1.3 (default: TLS 1.2 or 1.3)\n"
-        "  --proxy URL | --no-proxy     default: the system proxy settings (https_proxy, no_proxy)\n"
+        "  --proxy URL | --no-proxy     default: the system proxy settings (https_proxy, no_proxy); URL is\n"
+        "                               http://[user@]host:port, without a password\n"
+        "  --proxy-password-env VAR     the proxy user's password, from this environment variable\n"
         "  --verbose                    show the HTTP exchange on stderr (never keys or passwords)\n"
         "\n"
         "Exit status: 0 success, 1 the operation failed (cause and remedy on stderr), 2 usage error,\n"
@@ -140,7 +142,8 @@ Result<EstCliOptions> parseEstOptions(const QStringList &args, bool *helpRequest
                           "timeout",
                           "max-retries",
                           "retry-deadline",
-                          "proxy"})
+                          "proxy",
+                          "proxy-password-env"})
         value(n, "value");
     for (const char *n : {"trust-system", "bootstrap", "no-csrattrs", "tls13", "no-proxy", "verbose", "help"})
         flag(n);
@@ -215,6 +218,7 @@ Result<EstCliOptions> parseEstOptions(const QStringList &args, bool *helpRequest
     o.outDir = str("out-dir");
     o.tls13 = set("tls13");
     o.proxy = str("proxy");
+    o.proxyPasswordEnv = str("proxy-password-env");
     o.noProxy = set("no-proxy");
     o.verbose = set("verbose");
     for (auto r : {number("jobs", o.jobs, 1), number("timeout", o.timeoutSeconds, 1),
@@ -249,6 +253,16 @@ Result<EstCliOptions> parseEstOptions(const QStringList &args, bool *helpRequest
         return fail(usageError(QStringLiteral("--password-env needs --user")));
     if (!o.proxy.isEmpty() && o.noProxy)
         return fail(usageError(QStringLiteral("--proxy and --no-proxy exclude each other")));
+    if (!o.proxy.isEmpty() && !QUrl(o.proxy).password().isEmpty())
+        return fail(usageError(QStringLiteral("--proxy must not contain a password (anyone can read it with 'ps')"),
+                               QStringLiteral("Give --proxy http://user@host:port and put the password in an "
+                                              "environment variable: --proxy-password-env PROXY_PASSWORD")));
+    if (!o.proxyPasswordEnv.isEmpty() && o.proxy.isEmpty())
+        return fail(usageError(QStringLiteral("--proxy-password-env needs --proxy http://user@host:port")));
+    if (!o.proxyPasswordEnv.isEmpty() && !qEnvironmentVariableIsSet(o.proxyPasswordEnv.toLocal8Bit().constData()))
+        return fail(usageError(
+            QStringLiteral("The environment variable %1 (the proxy password) is not set").arg(o.proxyPasswordEnv),
+            QStringLiteral("export %1=... before running provctl").arg(o.proxyPasswordEnv)));
     if (!o.keyType.isEmpty()) {
         if (auto t = crypto::parseKeyType(o.keyType); !t)
             return fail(
@@ -353,9 +367,12 @@ Result<est::EstClientConfig> buildEstClientConfig(const EstCliOptions &o)
         if (!proxy.isValid() || proxy.host().isEmpty())
             return fail(usageError(QStringLiteral("'%1' is not a proxy URL").arg(o.proxy),
                                    QStringLiteral("Use http://host:port")));
+        auto password = secretFromEnv(o.proxyPasswordEnv, QStringLiteral("proxy password"));
+        if (!password)
+            return fail(password.error());
         config.proxyMode = est::EstProxyMode::Explicit;
         config.explicitProxy = QNetworkProxy(QNetworkProxy::HttpProxy, proxy.host(), quint16(proxy.port(3128)),
-                                             proxy.userName(), proxy.password());
+                                             proxy.userName(), QString::fromUtf8(password->bytes()));
     }
     config.traceExchanges = o.verbose;
     if (auto valid = est::EstClient::validate(config); !valid)

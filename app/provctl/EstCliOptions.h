@@ -38,7 +38,8 @@ struct EstCliOptions {
     int maxRetries = 10;
     int retryDeadlineSeconds = 600;
     bool tls13 = false;
-    QString proxy;
+    QString proxy; ///< http://[user@]host:port — never with a password (see proxyPasswordEnv)
+    QString proxyPasswordEnv;
     bool noProxy = false;
     bool verbose = false;
 

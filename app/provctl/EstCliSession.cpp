@@ -76,9 +76,7 @@ void EstCliSession::interrupt()
     m_interrupted = true;
     if (m_batch)
         m_batch->cancel();
-    const QList<EstReply *> replies = m_client->findChildren<EstReply *>();
-    for (EstReply *r : replies)
-        r->cancel();
+    m_client->cancelAll();
     if (!m_finished) {
         m_err << "provctl est: interrupted\n";
         finish(130);
@@ -227,6 +225,10 @@ void EstCliSession::runCsrAttrs()
             if (reply->httpStatus() == 404 || reply->httpStatus() == 204)
                 m_out << " (HTTP " << reply->httpStatus() << ')';
             m_out << ".\n";
+            if (reply->httpStatus() == 404)
+                m_out << "Note: a wrong label / DMS id in the URL also answers 404; if enrollment fails with "
+                         "'not found', check the URL ("
+                      << m_options.url.toDisplayString() << ").\n";
             finish(0);
             return;
         }

@@ -54,6 +54,28 @@ bool isTextual(QByteArrayView data)
     return true;
 }
 
+/// Whitespace or NUL: what servers leave after a body (a C string's terminator, a final CRLF).
+bool isTrailingPadding(char c)
+{
+    return c == '\0' || isWhitespace(c);
+}
+
+bool onlyPadding(QByteArrayView v)
+{
+    for (const char c : v) {
+        if (!isTrailingPadding(c))
+            return false;
+    }
+    return true;
+}
+
+QByteArrayView withoutTrailingPadding(QByteArrayView v)
+{
+    while (!v.isEmpty() && isTrailingPadding(v.back()))
+        v.chop(1);
+    return v;
+}
+
 QByteArrayView trimmed(QByteArrayView v)
 {
     while (!v.isEmpty() && isWhitespace(v.front()))
@@ -225,15 +247,21 @@ Result<QByteArray> Encoding::decodeLenient(QByteArrayView body, QString *pemLabe
     if (trimmed(body).isEmpty())
         return fail(ErrorCode::Parse, QStringLiteral("The body is empty"), {},
                     QStringLiteral("Expected DER, base64 of DER, or PEM"));
-    if (static_cast<unsigned char>(body.front()) == 0x30 && isSingleDerObject(body)) {
-        if (form)
-            *form = BodyForm::Der;
-        if (pemLabel)
-            pemLabel->clear();
-        return body.toByteArray();
+    if (static_cast<unsigned char>(body.front()) == 0x30) {
+        // One complete DER object, possibly followed by a CRLF or NUL padding some servers add.
+        auto tlv = der::readTlv(body);
+        if (tlv && onlyPadding(body.sliced(tlv->whole.size()))) {
+            if (form)
+                *form = BodyForm::Der;
+            if (pemLabel)
+                pemLabel->clear();
+            return body.first(tlv->whole.size()).toByteArray();
+        }
     }
-    if (looksLikePem(body)) {
-        auto blocks = parsePem(body);
+    // A text body may end in NUL bytes (a C string written with its terminator).
+    const QByteArrayView text = withoutTrailingPadding(body);
+    if (looksLikePem(text)) {
+        auto blocks = parsePem(text);
         if (!blocks)
             return fail(blocks.error());
         if (form)
@@ -242,7 +270,7 @@ Result<QByteArray> Encoding::decodeLenient(QByteArrayView body, QString *pemLabe
             *pemLabel = QString::fromLatin1(blocks->first().label);
         return blocks->first().der;
     }
-    if (!isTextual(body)) {
+    if (!isTextual(text)) {
         QString why;
         auto tlv = der::readTlv(body);
         if (!tlv)
@@ -256,7 +284,7 @@ Result<QByteArray> Encoding::decodeLenient(QByteArrayView body, QString *pemLabe
                     QStringLiteral("The body looks like binary DER but is not one complete DER object"), why,
                     QStringLiteral("The data may be truncated or corrupted; fetch it again"));
     }
-    auto decoded = decodeBase64(body);
+    auto decoded = decodeBase64(text);
     if (!decoded)
         return fail(decoded.error().withContext(QStringLiteral("The body is neither DER nor PEM")));
     if (decoded->isEmpty())

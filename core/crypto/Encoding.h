@@ -25,7 +25,9 @@ class Encoding
 public:
     /// Decodes a body that is DER, base64 of DER (whitespace anywhere allowed) or PEM (first block; the
     /// label is returned in `pemLabel` when non-null). Decides by content: a leading 0x30 with a DER
-    /// length that spans the body is DER. Fails with a Parse error that says which form it looked like.
+    /// length that spans the body is DER. Trailing whitespace and NUL bytes after any form are ignored
+    /// (servers send DER + CRLF, or base64 with a C string's terminator). Fails with a Parse error that
+    /// says which form it looked like.
     [[nodiscard]] static Result<QByteArray> decodeLenient(QByteArrayView body, QString *pemLabel = nullptr,
                                                           BodyForm *form = nullptr);
     /// Strict base64 decoding: only the base64 alphabet, '=' padding and CR/LF/space/tab whitespace.

@@ -19,8 +19,11 @@ public:
     /// PKCS#7 content types and a SignedData with no certificates, with a Parse error.
     [[nodiscard]] static Result<QList<Certificate>> parseCertsOnly(const QByteArray &der);
     /// Orders `certificates` leaf first, then each issuer (servers send them in any order). Certificates
-    /// that belong to no chain keep their relative order at the end.
-    [[nodiscard]] static QList<Certificate> sortLeafFirst(const QList<Certificate> &certificates);
+    /// that belong to no chain keep their relative order at the end. Linear in the number of
+    /// certificates: issuers are found by name and key identifier, and signatures are verified only along
+    /// the chosen path (a few per link at most); `signatureChecks`, when given, receives how many.
+    [[nodiscard]] static QList<Certificate> sortLeafFirst(const QList<Certificate> &certificates,
+                                                          int *signatureChecks = nullptr);
 };
 
 } // namespace station::crypto

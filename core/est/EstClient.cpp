@@ -41,7 +41,27 @@ EstClient::EstClient(EstClientConfig config, QObject *parent) : QObject(parent),
     m_nam = createNetworkAccessManager(this);
 }
 
-EstClient::~EstClient() = default;
+EstClient::~EstClient()
+{
+    // Replies belong to their callers and may outlive the client: cut them loose before the network
+    // access manager (and with it every QNetworkReply) goes away. The prefetch is the client's own.
+    delete m_caFetch.data();
+    m_caWaiters.clear();
+    const QList<QPointer<EstReply>> replies = std::exchange(m_replies, {});
+    for (const QPointer<EstReply> &reply : replies) {
+        if (reply)
+            reply->detachFromClient();
+    }
+}
+
+void EstClient::cancelAll()
+{
+    const QList<QPointer<EstReply>> replies = m_replies;
+    for (const QPointer<EstReply> &reply : replies) {
+        if (reply)
+            reply->cancel();
+    }
+}
 
 Result<void> EstClient::validate(const EstClientConfig &config)
 {
@@ -103,7 +123,7 @@ QNetworkAccessManager *EstClient::createNetworkAccessManager(QObject *parent) co
     return nam;
 }
 
-QSslConfiguration EstClient::sslConfiguration() const
+QSslConfiguration EstClient::sslConfiguration(ServerCheck check) const
 {
     QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
     ssl.setProtocol(m_config.tlsFloor == EstTlsFloor::Tls13 ? QSsl::TlsV1_3OrLater : QSsl::TlsV1_2OrLater);
@@ -115,7 +135,8 @@ QSslConfiguration EstClient::sslConfiguration() const
         anchors += QSslConfiguration::systemCaCertificates();
     // Replacing the CA list also switches off Qt's on-demand loading of the system store.
     ssl.setCaCertificates(anchors);
-    if (!m_config.clientIdentity.isNull()) {
+    // The client certificate identifies the station (or the unit, for re-enroll): only to a verified server.
+    if (check == ServerCheck::Verified && !m_config.clientIdentity.isNull()) {
         QList<QSslCertificate> chain{toQt(m_config.clientIdentity.certificate)};
         for (const crypto::Certificate &c : m_config.clientIdentity.chain)
             chain.append(toQt(c));
@@ -129,10 +150,10 @@ QSslConfiguration EstClient::sslConfiguration() const
     return ssl;
 }
 
-QNetworkRequest EstClient::buildRequest(EstOperation op) const
+QNetworkRequest EstClient::buildRequest(EstOperation op, ServerCheck check) const
 {
     QNetworkRequest request(operationUrl(op));
-    request.setSslConfiguration(sslConfiguration());
+    request.setSslConfiguration(sslConfiguration(check));
     // RFC 7030 is HTTP/1.1; keeping to it keeps --verbose output and server behaviour predictable.
     request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
     request.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
@@ -143,13 +164,21 @@ QNetworkRequest EstClient::buildRequest(EstOperation op) const
         request.setRawHeader("Content-Type", "application/pkcs10");
         request.setRawHeader("Content-Transfer-Encoding", "base64");
     }
-    if (m_config.auth == EstAuthMode::Basic) {
+    // RFC 7030 §3.2.3: an HTTP-basic passcode only over TLS whose server certificate verified; the
+    // §4.1.1 bootstrap talks to a server nobody verified yet.
+    if (check == ServerCheck::Verified && m_config.auth == EstAuthMode::Basic) {
         crypto::SecretBytes credentials(m_config.user.toUtf8() + ':' + m_config.password.bytes());
         QByteArray header = "Basic " + credentials.bytes().toBase64();
         request.setRawHeader("Authorization", header);
         crypto::wipe(header);
     }
     return request;
+}
+
+bool EstClient::carriesCredentials(const QNetworkRequest &request)
+{
+    return request.hasRawHeader("Authorization") || !request.sslConfiguration().localCertificate().isNull() ||
+           !request.sslConfiguration().privateKey().isNull();
 }
 
 EstReply *EstClient::create(EstOperation op, const crypto::CertificateRequest *csr, bool bootstrap)
@@ -162,6 +191,8 @@ EstReply *EstClient::create(EstOperation op, const crypto::CertificateRequest *c
         cn = csr->subject().commonName();
     }
     auto *reply = new EstReply(this, op, der, spki, cn, bootstrap);
+    m_replies.removeAll(QPointer<EstReply>());
+    m_replies.append(reply);
     QMetaObject::invokeMethod(reply, &EstReply::start, Qt::QueuedConnection);
     return reply;
 }

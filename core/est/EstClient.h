@@ -2,6 +2,9 @@
 // any label / DMS segment) and keeps its connections alive, so a batch of enrollments shares TLS
 // sessions. Every operation returns an EstReply that finishes on the event loop; nothing blocks the
 // calling thread. Issued certificates are verified (key match + chain to the CA set) before success.
+// Credentials (HTTP basic, the TLS client certificate) are part of a request only when the server's
+// certificate is verified; the RFC 7030 bootstrap request never carries them. Replies belong to the
+// caller (see EstReply).
 #pragma once
 
 #include "EstClientConfig.h"
@@ -37,23 +40,27 @@ public:
     /// base URL + "/" + operation.
     [[nodiscard]] QUrl operationUrl(EstOperation op) const;
 
+    // Each operation returns a new reply that the caller owns (delete it, or EstReply::setAutoDelete).
+
     /// GET /cacerts over an authenticated TLS connection. On success the client keeps the set for
     /// verifying issued certificates (unless the configuration fixed caCertificates).
-    EstReply *fetchCaCerts();
+    [[nodiscard]] EstReply *fetchCaCerts();
     /// RFC 7030 §4.1.1: GET /cacerts without authenticating the server's certificate chain (the host
     /// name must still match). The result is NOT trusted: show it, let a person confirm a fingerprint
     /// (TrustBootstrap), then setTrustAnchors(). Uses its own connection, never reused afterwards.
-    EstReply *fetchCaCertsForBootstrap();
+    [[nodiscard]] EstReply *fetchCaCertsForBootstrap();
     /// GET /csrattrs; 404 and 204 finish successfully with no attributes.
-    EstReply *fetchCsrAttrs();
-    EstReply *simpleEnroll(const crypto::CertificateRequest &csr);
+    [[nodiscard]] EstReply *fetchCsrAttrs();
+    [[nodiscard]] EstReply *simpleEnroll(const crypto::CertificateRequest &csr);
     /// POST /simplereenroll; the configuration's client identity should be the certificate being renewed.
-    EstReply *simpleReenroll(const crypto::CertificateRequest &csr);
+    [[nodiscard]] EstReply *simpleReenroll(const crypto::CertificateRequest &csr);
     /// POST /serverkeygen; the key comes back in EstReply::takePrivateKey().
-    EstReply *serverKeygen(const crypto::CertificateRequest &csr);
+    [[nodiscard]] EstReply *serverKeygen(const crypto::CertificateRequest &csr);
 
     /// Replaces the TLS trust anchors (e.g. after a confirmed bootstrap); open connections are dropped.
     void setTrustAnchors(const QList<crypto::Certificate> &anchors);
+    /// Cancels every reply of this client that has not finished (each emits finished() with Cancelled).
+    void cancelAll();
     /// Sets the CA set issued certificates are verified against.
     void setCaCertificates(const QList<crypto::Certificate> &certificates);
     [[nodiscard]] const QList<crypto::Certificate> &caCertificates() const { return m_caCertificates; }
@@ -67,10 +74,17 @@ signals:
 
 private:
     friend class EstReply;
+    /// How a request judges the server's TLS certificate; what the request may carry follows from it.
+    enum class ServerCheck {
+        Verified,   ///< chain to the anchors + host name: the credentials go along (RFC 7030 §3.2.3)
+        Unverified, ///< the §4.1.1 bootstrap: chain errors are skipped, so no credential is ever attached
+    };
     EstReply *create(EstOperation op, const crypto::CertificateRequest *csr, bool bootstrap = false);
     [[nodiscard]] QNetworkAccessManager *createNetworkAccessManager(QObject *parent) const;
-    [[nodiscard]] QSslConfiguration sslConfiguration() const;
-    [[nodiscard]] QNetworkRequest buildRequest(EstOperation op) const;
+    [[nodiscard]] QSslConfiguration sslConfiguration(ServerCheck check) const;
+    [[nodiscard]] QNetworkRequest buildRequest(EstOperation op, ServerCheck check) const;
+    /// True when `request` carries an Authorization header or a TLS client certificate.
+    [[nodiscard]] static bool carriesCredentials(const QNetworkRequest &request);
     [[nodiscard]] QDateTime now() const;
     /// Calls `done` with the CA set, fetching /cacerts first if needed (one fetch for all waiters).
     void withCaCertificates(QObject *context, std::function<void(const Result<QList<crypto::Certificate>> &)> done);
@@ -79,7 +93,8 @@ private:
     EstClientConfig m_config;
     QNetworkAccessManager *m_nam = nullptr;
     QList<crypto::Certificate> m_caCertificates;
-    QPointer<EstReply> m_caFetch;
+    QList<QPointer<EstReply>> m_replies; ///< every reply handed out (the caller owns them)
+    QPointer<EstReply> m_caFetch;        ///< the client's own cacerts prefetch
     struct CaWaiter {
         QPointer<QObject> context;
         std::function<void(const Result<QList<crypto::Certificate>> &)> done;

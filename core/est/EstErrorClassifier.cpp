@@ -266,6 +266,41 @@ Error EstErrorClassifier::classifyHttp(int status, const QByteArray &body, const
                 QStringLiteral("Check the URL points at an RFC 7030 EST server"), status);
 }
 
+Error EstErrorClassifier::outcomeUnknown(const QString &why, int httpStatus, const EstFailureContext &context)
+{
+    const QString op = opName(context.operation);
+    const QString unit = context.csrCommonName.isEmpty() ? QStringLiteral("this CSR")
+                                                         : QStringLiteral("'%1'").arg(context.csrCommonName);
+    QString remedy = QStringLiteral("Do not simply send it again: check at the CA / DMS whether a certificate was "
+                                    "issued for %1; if one was, use or revoke it (re-enroll with it), if none was, "
+                                    "enroll again")
+                         .arg(unit);
+    if (context.operation == EstOperation::ServerKeygen)
+        remedy += QStringLiteral(". A certificate issued by serverkeygen is useless without its key, which is lost: "
+                                 "revoke it");
+    QString detail = why;
+    if (httpStatus > 0)
+        detail = QStringLiteral("HTTP %1, answer incomplete; %2").arg(httpStatus).arg(why);
+    return make(ErrorCode::OutcomeUnknown,
+                QStringLiteral("The connection to %1 failed after the %2 request was sent: the server may have "
+                               "issued a certificate")
+                    .arg(context.url.authority(), op),
+                detail, remedy, httpStatus);
+}
+
+Error EstErrorClassifier::postRedirected(int status, const QByteArray &location, const EstFailureContext &context)
+{
+    const QString target = location.isEmpty() ? QStringLiteral("(no Location header)") : QString::fromLatin1(location);
+    return make(ErrorCode::Http,
+                QStringLiteral("The EST server redirected the %1 request to %2; the station does not send an "
+                               "enrollment again on its own")
+                    .arg(opName(context.operation), target),
+                QStringLiteral("HTTP %1, Location: %2").arg(status).arg(target),
+                QStringLiteral("If the new address is right, use it as --url (the EST base URL); otherwise ask the "
+                               "server's operator why it redirects"),
+                status);
+}
+
 Error EstErrorClassifier::classifyNetwork(QNetworkReply::NetworkError error, const QString &qtMessage,
                                           const QList<QSslError> &sslErrors, const EstFailureContext &context)
 {

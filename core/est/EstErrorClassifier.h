@@ -46,6 +46,13 @@ public:
     [[nodiscard]] static Error classifyNetwork(QNetworkReply::NetworkError error, const QString &qtMessage,
                                                const QList<QSslError> &sslErrors, const EstFailureContext &context);
 
+    /// An enrollment POST went out and no complete answer came back (connection closed or reset, timed
+    /// out, Qt refused to send it again): the server may have issued a certificate. `why` is what failed.
+    [[nodiscard]] static Error outcomeUnknown(const QString &why, int httpStatus, const EstFailureContext &context);
+
+    /// The server answered an enrollment POST with a redirect; a POST is never sent again on its own.
+    [[nodiscard]] static Error postRedirected(int status, const QByteArray &location, const EstFailureContext &context);
+
 private:
     [[nodiscard]] static QString describeClientIdentity(const EstFailureContext &context);
 };

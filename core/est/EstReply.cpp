@@ -5,6 +5,7 @@
 #include "EstResponseDecoder.h"
 #include "IssuedCertificateVerifier.h"
 #include "MultipartParser.h"
+#include "OnceOnlyBody.h"
 #include "RetryAfter.h"
 
 #include "crypto/CertificateRequest.h"
@@ -13,6 +14,8 @@
 #include <QNetworkAccessManager>
 #include <QSslCipher>
 #include <QSslConfiguration>
+
+#include <algorithm>
 
 namespace station::est {
 
@@ -57,7 +60,14 @@ Error undecodable(const Error &decodeError, const QByteArray &body, const QByteA
 
 bool isTransportError(QNetworkReply::NetworkError e)
 {
-    return e != QNetworkReply::NoError && int(e) < 200; // 1-99 connection, 101-199 proxy
+    // 1-99 connection, 101-199 proxy; ContentReSendError: Qt wanted to send the request again (the
+    // connection failed) and the once-only body refused.
+    return (e != QNetworkReply::NoError && int(e) < 200) || e == QNetworkReply::ContentReSendError;
+}
+
+bool isRedirect(int status)
+{
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
 }
 
 QString printable(const QByteArray &body)
@@ -78,7 +88,7 @@ QString printable(const QByteArray &body)
 
 EstReply::EstReply(EstClient *client, EstOperation op, QByteArray csrDer, QByteArray csrPublicKeyDer,
                    QString csrCommonName, bool bootstrap)
-    : QObject(client), m_client(client), m_op(op), m_csrDer(std::move(csrDer)),
+    : QObject(nullptr), m_client(client), m_op(op), m_csrDer(std::move(csrDer)),
       m_csrPublicKeyDer(std::move(csrPublicKeyDer)), m_csrCommonName(std::move(csrCommonName)), m_bootstrap(bootstrap)
 {
     m_retryTimer.setSingleShot(true);
@@ -98,6 +108,26 @@ EstReply::~EstReply()
         m_reply->abort();
         m_reply->deleteLater();
     }
+}
+
+void EstReply::detachFromClient()
+{
+    m_client = nullptr;
+    m_retryTimer.stop();
+    m_exchangeTimer.stop();
+    if (QNetworkReply *reply = m_reply) {
+        m_reply = nullptr;
+        reply->disconnect(this);
+        reply->abort();
+        reply->deleteLater();
+    }
+    m_nam = nullptr;
+    if (m_finished)
+        return;
+    // Finish later: the client is in its destructor, and the caller may be the one destroying it.
+    QMetaObject::invokeMethod(
+        this, [this] { failWith(Error(ErrorCode::Cancelled, QStringLiteral("The EST client was destroyed"))); },
+        Qt::QueuedConnection);
 }
 
 void EstReply::start()
@@ -139,19 +169,27 @@ void EstReply::start()
 
 void EstReply::send()
 {
-    if (m_finished || !m_client)
+    if (m_finished || !m_client || !m_nam)
         return;
     ++m_attempts;
     m_sslErrors.clear();
     m_timedOut = m_tooLarge = false;
-    QNetworkRequest request = m_client->buildRequest(m_op);
+    QNetworkRequest request = m_client->buildRequest(m_op, m_bootstrap ? EstClient::ServerCheck::Unverified
+                                                                       : EstClient::ServerCheck::Verified);
     QByteArray body;
-    if (estOperationSendsCsr(m_op)) {
+    if (isPost()) {
         // 64-column lines with LF: some servers (libest) reject one long line, none reject these.
         body = crypto::Encoding::encodeBase64(m_csrDer, 64, false);
         if (!body.endsWith('\n'))
             body += '\n';
-        m_reply = m_nam->post(request, body);
+        // Sent once: Qt would resend it after a closed connection, and follow a 307/308 with it.
+        request.setHeader(QNetworkRequest::ContentLengthHeader, body.size());
+        request.setAttribute(QNetworkRequest::DoNotBufferUploadDataAttribute, true);
+        request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+        auto *upload = new OnceOnlyBody(body);
+        m_reply = m_nam->post(request, upload);
+        upload->setParent(m_reply);
+        m_upload = upload;
     } else {
         m_reply = m_nam->get(request);
     }
@@ -162,7 +200,8 @@ void EstReply::send()
     QNetworkReply *reply = m_reply;
     connect(reply, &QNetworkReply::sslErrors, this, [this, reply](const QList<QSslError> &errors) {
         m_sslErrors = errors;
-        if (!m_bootstrap)
+        // Only the bootstrap skips chain errors, and never for a request that carries credentials.
+        if (!m_bootstrap || EstClient::carriesCredentials(reply->request()))
             return;
         QList<QSslError> skippable;
         for (const QSslError &e : errors) {
@@ -204,6 +243,9 @@ void EstReply::onReplyFinished()
     m_reply = nullptr;
     reply->deleteLater();
     reply->disconnect(this);
+    // Whether the enrollment may have reached the server: Qt read (some of) its body.
+    const bool postWentOut = m_upload && m_upload->wasRead();
+    m_upload = nullptr;
 
     const QVariant statusAttr = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
     m_status = statusAttr.isValid() ? statusAttr.toInt() : 0;
@@ -221,6 +263,12 @@ void EstReply::onReplyFinished()
             Error(ErrorCode::Cancelled, QStringLiteral("The %1 request was cancelled").arg(estOperationPath(m_op))));
         return;
     }
+    if (m_timedOut && postWentOut) {
+        failWith(EstErrorClassifier::outcomeUnknown(QStringLiteral("no complete answer within %1 ms")
+                                                        .arg(m_client ? m_client->config().requestTimeout.count() : 0),
+                                                    m_status, context));
+        return;
+    }
     if (m_timedOut) {
         failWith(EstErrorClassifier::classifyNetwork(QNetworkReply::TimeoutError,
                                                      QStringLiteral("no complete answer within %1 ms")
@@ -235,6 +283,18 @@ void EstReply::onReplyFinished()
         return;
     }
     const QNetworkReply::NetworkError netError = reply->error();
+    if (isPost() && isRedirect(m_status)) {
+        failWith(EstErrorClassifier::postRedirected(m_status, reply->rawHeader("Location"), context));
+        return;
+    }
+    if (postWentOut && (m_status == 0 || isTransportError(netError))) {
+        const QString why = netError == QNetworkReply::ContentReSendError
+                                ? QStringLiteral("the connection closed before the answer; the request was not sent "
+                                                 "again")
+                                : reply->errorString();
+        failWith(EstErrorClassifier::outcomeUnknown(why, m_status, context));
+        return;
+    }
     if (m_status == 0 || isTransportError(netError)) {
         Error e = EstErrorClassifier::classifyNetwork(netError, reply->errorString(), m_sslErrors, context);
         e.httpStatus = m_status;
@@ -252,8 +312,16 @@ void EstReply::handleAnswer(int status, QByteArray body, const QByteArray &conte
     }
     if (m_op == EstOperation::CsrAttrs && (status == 204 || status == 404)) {
         // RFC 7030 §4.5.2: no attributes (Lamassu has no csrattrs route and answers 404).
+        if (status == 404 && m_client && m_client->config().traceExchanges)
+            emit m_client->trace(QStringLiteral("* csrattrs answered 404: taken as \"no CSR attributes\"; note that "
+                                                "a wrong label / DMS id in the URL also answers 404"));
         m_csrAttributes = {};
         succeed();
+        return;
+    }
+    if (status != 200 && status / 100 == 2 && !retryAfter.trimmed().isEmpty()) {
+        // A pending request in other words (one PKI service documents 206 + Retry-After): like 202.
+        scheduleRetry(retryAfter);
         return;
     }
     if (status != 200) {
@@ -337,14 +405,16 @@ void EstReply::scheduleRetry(const QByteArray &retryAfter)
     const EstClientConfig &config = m_client->config();
     const QDateTime now = m_client->now();
     const std::optional<std::chrono::seconds> asked = RetryAfter::parse(retryAfter, now);
-    const std::chrono::seconds delay = asked.value_or(config.defaultRetryDelay);
+    // Never sooner than a second: "Retry-After: 0" (or a date in the past) must not become a busy loop.
+    const std::chrono::seconds delay = std::max(asked.value_or(config.defaultRetryDelay), std::chrono::seconds(1));
+    const QString said = QStringLiteral("HTTP %1, Retry-After: %2").arg(m_status).arg(QString::fromLatin1(retryAfter));
     if (m_attempts > config.maxRetries) {
         Error e(ErrorCode::Timeout,
                 QStringLiteral("The EST server still had not issued the certificate after %1 attempts").arg(m_attempts),
-                QStringLiteral("HTTP 202 Accepted, Retry-After: %1").arg(QString::fromLatin1(retryAfter)),
+                said,
                 QStringLiteral("The request may be waiting for manual approval at the CA; try again later or raise "
                                "--max-retries"));
-        e.httpStatus = 202;
+        e.httpStatus = m_status;
         failWith(e);
         return;
     }
@@ -352,16 +422,17 @@ void EstReply::scheduleRetry(const QByteArray &retryAfter)
         Error e(ErrorCode::Timeout,
                 QStringLiteral("The EST server asks to retry in %1 s, past the deadline for this request")
                     .arg(delay.count()),
-                QStringLiteral("HTTP 202 Accepted, Retry-After: %1").arg(QString::fromLatin1(retryAfter)),
-                QStringLiteral("Try again later, or raise --retry-deadline"));
-        e.httpStatus = 202;
+                said, QStringLiteral("Try again later, or raise --retry-deadline"));
+        e.httpStatus = m_status;
         failWith(e);
         return;
     }
     const qint64 delayMs = qint64(delay.count()) * 1000;
-    qCInfo(lcEstClient) << estOperationPath(m_op) << "accepted (202); retrying in" << delay.count() << "s";
+    qCInfo(lcEstClient) << estOperationPath(m_op) << "pending (HTTP" << m_status << "); retrying in" << delay.count()
+                        << "s";
     if (config.traceExchanges)
-        emit m_client->trace(QStringLiteral("* 202 Accepted: retry %1 in %2 s").arg(m_attempts).arg(delay.count()));
+        emit m_client->trace(
+            QStringLiteral("* %1 (pending): retry %2 in %3 s").arg(m_status).arg(m_attempts).arg(delay.count()));
     emit retryScheduled(m_attempts, delayMs);
     m_retryTimer.start(std::chrono::milliseconds(delayMs));
 }
@@ -386,7 +457,15 @@ void EstReply::succeed()
         return;
     m_finished = true;
     m_failed = false;
+    emitFinished();
+}
+
+void EstReply::emitFinished()
+{
+    QPointer<EstReply> self(this);
     emit finished();
+    if (self && m_autoDelete)
+        deleteLater();
 }
 
 void EstReply::failWith(Error error)
@@ -408,7 +487,7 @@ void EstReply::failWith(Error error)
         error.httpStatus = m_status;
     m_error = std::move(error);
     qCWarning(lcEstClient).noquote() << estOperationPath(m_op) << "failed:" << m_error.toString();
-    emit finished();
+    emitFinished();
 }
 
 EstFailureContext EstReply::failureContext() const
@@ -447,7 +526,7 @@ void EstReply::traceRequest(const QByteArray &body)
                                                                                          : request.rawHeader(name);
         text += QStringLiteral("> %1: %2\n").arg(QString::fromLatin1(name), QString::fromLatin1(value));
     }
-    if (m_client->config().auth == EstAuthMode::ClientCertificate)
+    if (!request.sslConfiguration().localCertificate().isNull())
         text += QStringLiteral("* TLS client certificate: %1\n")
                     .arg(m_client->config().clientIdentity.certificate.subject().toString());
     if (!body.isEmpty()) {

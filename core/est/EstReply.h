@@ -1,7 +1,15 @@
 // One EST operation in flight, and its outcome. EstClient creates it; it starts on the next event-loop
 // turn (connect to finished() first), follows 202 Accepted + Retry-After within the configured limits,
-// decodes the answer leniently and verifies what it got before it reports success. Owned by the
-// EstClient that made it; call deleteLater() when done with it.
+// decodes the answer leniently and verifies what it got before it reports success. An enrollment POST is
+// sent at most once per attempt(): when the connection fails after it went out, the outcome is unknown
+// and the reply says so (ErrorCode::OutcomeUnknown) instead of sending it again.
+//
+// Ownership: the caller owns every reply. Delete it when done (deleteLater() from a slot connected to
+// finished() is the usual way), or call setAutoDelete(true) and it deletes itself after finished().
+// Deleting an unfinished reply aborts it without emitting finished(). A reply may outlive its client:
+// destroying the EstClient cancels the reply (finished() with Cancelled on the next event-loop turn) and
+// it never touches the client again. Connect to finished() with a context object, so a caller that is
+// destroyed first is never called back.
 #pragma once
 
 #include "Error.h"
@@ -27,12 +35,17 @@ class QNetworkAccessManager;
 namespace station::est {
 
 class EstClient;
+class OnceOnlyBody;
 
 class EstReply : public QObject
 {
     Q_OBJECT
 public:
     ~EstReply() override;
+
+    /// When set, the reply calls deleteLater() on itself right after emitting finished().
+    void setAutoDelete(bool autoDelete) { m_autoDelete = autoDelete; }
+    [[nodiscard]] bool autoDelete() const { return m_autoDelete; }
 
     [[nodiscard]] EstOperation operation() const { return m_op; }
     [[nodiscard]] bool isFinished() const { return m_finished; }
@@ -65,7 +78,8 @@ public slots:
 
 signals:
     void finished();
-    /// The server answered 202; the request is sent again after `delayMs`.
+    /// The server answered 202 (or another 2xx with Retry-After, as some services do for a pending request);
+    /// the request is sent again after `delayMs` (at least one second).
     void retryScheduled(int attempt, qint64 delayMs);
 
 private:
@@ -75,12 +89,16 @@ private:
 
     void start();
     void send();
+    /// The client is being destroyed: drop everything that belongs to it and finish as Cancelled later.
+    void detachFromClient();
+    [[nodiscard]] bool isPost() const { return estOperationSendsCsr(m_op); }
     void onReplyFinished();
     void handleAnswer(int status, QByteArray body, const QByteArray &contentType, const QByteArray &retryAfter);
     void scheduleRetry(const QByteArray &retryAfter);
     void verifyIssued(const QList<crypto::Certificate> &returned, const QByteArray &expectedKey);
     void succeed();
     void failWith(Error error);
+    void emitFinished();
     [[nodiscard]] EstFailureContext failureContext() const;
     void traceRequest(const QByteArray &body);
     void traceResponse(QNetworkReply *reply, int status, const QByteArray &body, const QByteArray &contentType);
@@ -94,6 +112,7 @@ private:
     bool m_bootstrap = false;
 
     QPointer<QNetworkReply> m_reply;
+    QPointer<OnceOnlyBody> m_upload; ///< the body of the POST in flight
     QList<QSslError> m_sslErrors;
     QTimer m_retryTimer;
     QTimer m_exchangeTimer;
@@ -104,6 +123,7 @@ private:
     bool m_cancelled = false;
     bool m_timedOut = false;
     bool m_tooLarge = false;
+    bool m_autoDelete = false;
     int m_attempts = 0;
     int m_status = 0;
     Error m_error;

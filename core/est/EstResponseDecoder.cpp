@@ -62,6 +62,14 @@ Result<QList<Certificate>> EstResponseDecoder::decodeCertificates(const QByteArr
                 QStringLiteral("The answer is not a PKCS#7 certs-only message or a certificate")));
         out = *certs;
     }
+    if (out.size() > kMaxCertificates)
+        return fail(ErrorCode::Parse,
+                    QStringLiteral("The answer holds %1 certificates; the station accepts at most %2")
+                        .arg(out.size())
+                        .arg(kMaxCertificates),
+                    {},
+                    QStringLiteral("An EST answer holds a certificate and its chain, or the CA certificates: a few. "
+                                   "Check that the URL points at the right EST server"));
     return crypto::Pkcs7::sortLeafFirst(out);
 }
 

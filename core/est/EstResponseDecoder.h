@@ -25,7 +25,11 @@ struct ServerKeygenParts {
 class EstResponseDecoder
 {
 public:
-    /// Certificates of a cacerts/simpleenroll/simplereenroll answer, leaf first (Pkcs7::sortLeafFirst).
+    /// More certificates than this in one answer are refused (a hostile answer must not cost time).
+    static constexpr int kMaxCertificates = 64;
+
+    /// Certificates of a cacerts/simpleenroll/simplereenroll answer, leaf first (Pkcs7::sortLeafFirst); at
+    /// most kMaxCertificates.
     [[nodiscard]] static Result<QList<crypto::Certificate>> decodeCertificates(const QByteArray &body);
     /// The CSR attributes of a 200 csrattrs answer; an empty body means none.
     [[nodiscard]] static Result<crypto::CsrAttributes> decodeCsrAttributes(const QByteArray &body);

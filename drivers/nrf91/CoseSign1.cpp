@@ -1,8 +1,15 @@
 #include "CoseSign1.h"
 
+#include "crypto/OpenSslPtr.h"
+
+#include <openssl/bn.h>
+#include <openssl/ecdsa.h>
+
 #include <QCborArray>
 #include <QCborMap>
 #include <QCborValue>
+
+#include <memory>
 
 namespace station::drivers {
 
@@ -54,57 +61,54 @@ QByteArray CoseSign1::toBeSigned() const
     return QCborValue(QCborArray{QStringLiteral("Signature1"), protectedHeader, QByteArray(), payload}).toCbor();
 }
 
-namespace {
-
-// Reads one DER INTEGER at `pos`; returns its magnitude without leading zeros.
-std::optional<QByteArray> readInteger(const QByteArray &der, qsizetype &pos)
-{
-    if (pos + 2 > der.size() || static_cast<quint8>(der[pos]) != 0x02)
-        return std::nullopt;
-    const int len = static_cast<quint8>(der[pos + 1]);
-    if (len & 0x80 || pos + 2 + len > der.size())
-        return std::nullopt;
-    QByteArray value = der.mid(pos + 2, len);
-    pos += 2 + len;
-    while (value.size() > 1 && value[0] == 0)
-        value.remove(0, 1);
-    return value;
-}
-
-QByteArray integer(QByteArray magnitude)
-{
-    if (magnitude.isEmpty())
-        magnitude = QByteArray(1, '\0');
-    while (magnitude.size() > 1 && magnitude[0] == 0)
-        magnitude.remove(0, 1);
-    if (static_cast<quint8>(magnitude[0]) & 0x80)
-        magnitude.prepend('\0');
-    return QByteArray(1, 0x02) + QByteArray(1, static_cast<char>(magnitude.size())) + magnitude;
-}
-
-} // namespace
-
 Result<QByteArray> CoseSign1::derToRaw(const QByteArray &der, int half)
 {
-    qsizetype pos = 2;
-    if (der.size() < 8 || static_cast<quint8>(der[0]) != 0x30)
+    const auto *p = reinterpret_cast<const unsigned char *>(der.constData());
+    std::unique_ptr<ECDSA_SIG, decltype(&ECDSA_SIG_free)> sig(d2i_ECDSA_SIG(nullptr, &p, long(der.size())),
+                                                              &ECDSA_SIG_free);
+    if (!sig || p != reinterpret_cast<const unsigned char *>(der.constData()) + der.size()) {
+        crypto::clearOpenSslErrors();
         return fail(ErrorCode::Parse, QStringLiteral("Not a DER ECDSA signature"));
-    if (static_cast<quint8>(der[1]) & 0x80)
-        pos = 2 + (static_cast<quint8>(der[1]) & 0x7F);
-    const auto r = readInteger(der, pos);
-    const auto s = r ? readInteger(der, pos) : std::nullopt;
-    if (!r || !s || r->size() > half || s->size() > half)
+    }
+    const BIGNUM *r = ECDSA_SIG_get0_r(sig.get());
+    const BIGNUM *s = ECDSA_SIG_get0_s(sig.get());
+    if (half <= 0 || BN_num_bytes(r) > half || BN_num_bytes(s) > half)
         return fail(ErrorCode::Parse, QStringLiteral("Not a DER ECDSA signature of this curve size"));
-    return QByteArray(half - r->size(), '\0') + *r + QByteArray(half - s->size(), '\0') + *s;
+    QByteArray raw(2 * half, '\0');
+    auto *out = reinterpret_cast<unsigned char *>(raw.data());
+    if (BN_bn2binpad(r, out, half) != half || BN_bn2binpad(s, out + half, half) != half) {
+        crypto::clearOpenSslErrors();
+        return fail(ErrorCode::Parse, QStringLiteral("Not a DER ECDSA signature of this curve size"));
+    }
+    return raw;
 }
 
 QByteArray CoseSign1::rawToDer(const QByteArray &raw)
 {
-    if (raw.size() < 2)
+    // OpenSSL writes the DER: r and s are INTEGERs of up to 66 bytes (P-521), so the SEQUENCE needs a
+    // long-form length; hand-written one-byte lengths broke P-521 signatures.
+    if (raw.size() < 2 || raw.size() % 2 != 0)
         return {};
-    const qsizetype half = raw.size() / 2;
-    const QByteArray body = integer(raw.left(half)) + integer(raw.mid(half));
-    return QByteArray(1, 0x30) + QByteArray(1, static_cast<char>(body.size())) + body;
+    const int half = int(raw.size() / 2);
+    const auto *bytes = reinterpret_cast<const unsigned char *>(raw.constData());
+    std::unique_ptr<ECDSA_SIG, decltype(&ECDSA_SIG_free)> sig(ECDSA_SIG_new(), &ECDSA_SIG_free);
+    BIGNUM *r = BN_bin2bn(bytes, half, nullptr);
+    BIGNUM *s = BN_bin2bn(bytes + half, half, nullptr);
+    if (!sig || !r || !s || ECDSA_SIG_set0(sig.get(), r, s) != 1) {
+        BN_free(r);
+        BN_free(s);
+        crypto::clearOpenSslErrors();
+        return {};
+    }
+    unsigned char *der = nullptr;
+    const int length = i2d_ECDSA_SIG(sig.get(), &der);
+    if (length <= 0) {
+        crypto::clearOpenSslErrors();
+        return {};
+    }
+    QByteArray out(reinterpret_cast<const char *>(der), length);
+    OPENSSL_free(der);
+    return out;
 }
 
 } // namespace station::drivers

@@ -24,8 +24,11 @@ public:
     /// Sig_structure ["Signature1", protected, external_aad = h'', payload] — what the signature covers.
     [[nodiscard]] QByteArray toBeSigned() const;
 
-    /// ECDSA signature conversions between the DER that OpenSSL uses and COSE's fixed-size r||s.
+    /// ECDSA signature conversions between the DER that OpenSSL uses and COSE's fixed-size r||s; `half`
+    /// is the size of r and of s (32 for P-256, 48 for P-384, 66 for P-521). Both go through OpenSSL's
+    /// ECDSA_SIG, so any curve size encodes correctly.
     [[nodiscard]] static Result<QByteArray> derToRaw(const QByteArray &der, int half = 32);
+    /// Empty for an input of odd or too small size.
     [[nodiscard]] static QByteArray rawToDer(const QByteArray &raw);
 };
 

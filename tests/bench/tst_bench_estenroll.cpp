@@ -16,6 +16,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <memory>
+
 #include <algorithm>
 
 using namespace station;
@@ -97,7 +99,7 @@ class BenchEstEnroll : public QObject
                                 : QStringLiteral("EstClient %1 concurrent").arg(inFlight);
         f.count = int(m_csrs.size());
         EstClient client(config());
-        EstReply *warm = client.fetchCaCerts(); // the CA set is fetched once per client, as in a batch
+        std::unique_ptr<EstReply> warm(client.fetchCaCerts()); // the CA set is fetched once per client, as in a batch
         QDeadlineTimer warmDeadline(30000);
         while (!warm->isFinished() && !warmDeadline.hasExpired())
             QTest::qWait(5);

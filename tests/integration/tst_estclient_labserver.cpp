@@ -11,6 +11,8 @@
 
 #include <QTest>
 
+#include <memory>
+
 using namespace station;
 using station::est::EstClient;
 using station::est::EstReply;
@@ -27,6 +29,11 @@ bool waitFinished(EstReply *reply, int timeoutMs = 30000)
     while (!reply->isFinished() && !deadline.hasExpired())
         QTest::qWait(5);
     return reply->isFinished();
+}
+
+bool waitFinished(const std::unique_ptr<EstReply> &reply, int timeoutMs = 30000)
+{
+    return waitFinished(reply.get(), timeoutMs);
 }
 
 crypto::CertificateRequest makeCsr(const QString &cn, crypto::PrivateKey *keyOut)
@@ -134,14 +141,14 @@ private Q_SLOTS:
         const crypto::CertificateRequest csr = makeCsr(QStringLiteral("unit-%1-%2").arg(auth, operation), &key);
 
         if (operation == QLatin1String("cacerts")) {
-            EstReply *reply = client.fetchCaCerts();
+            std::unique_ptr<EstReply> reply(client.fetchCaCerts());
             QVERIFY(waitFinished(reply));
             QVERIFY2(reply->isSuccess(), qPrintable(reply->error().toString()));
             QVERIFY(reply->caCertificates().contains(m_anchor));
             return;
         }
         if (operation == QLatin1String("csrattrs")) {
-            EstReply *reply = client.fetchCsrAttrs();
+            std::unique_ptr<EstReply> reply(client.fetchCsrAttrs());
             QVERIFY(waitFinished(reply));
             QVERIFY2(reply->isSuccess(), qPrintable(reply->error().toString()));
             QVERIFY(!reply->csrAttributes().isEmpty()); // the lab server asks for P-256 + ecdsa-with-SHA256
@@ -149,7 +156,7 @@ private Q_SLOTS:
             return;
         }
         if (operation == QLatin1String("serverkeygen")) {
-            EstReply *reply = client.serverKeygen(csr);
+            std::unique_ptr<EstReply> reply(client.serverKeygen(csr));
             QVERIFY(waitFinished(reply));
             QVERIFY2(reply->isSuccess(), qPrintable(reply->error().toString()));
             auto generated = crypto::PrivateKey::fromDer(reply->takePrivateKey().bytes());
@@ -159,7 +166,7 @@ private Q_SLOTS:
             QCOMPARE(reply->chain().last(), m_anchor);
             return;
         }
-        EstReply *enroll = client.simpleEnroll(csr);
+        std::unique_ptr<EstReply> enroll(client.simpleEnroll(csr));
         QVERIFY(waitFinished(enroll));
         QVERIFY2(enroll->isSuccess(), qPrintable(enroll->error().toString()));
         QVERIFY(enroll->certificate().matchesKey(key));
@@ -175,7 +182,7 @@ private Q_SLOTS:
         EstClient renewer(std::move(reConfig));
         crypto::PrivateKey newKey;
         crypto::CertificateRequest renewal = makeCsr(csr.subject().commonName(), &newKey);
-        EstReply *reenroll = renewer.simpleReenroll(renewal);
+        std::unique_ptr<EstReply> reenroll(renewer.simpleReenroll(renewal));
         QVERIFY(waitFinished(reenroll));
         QVERIFY2(reenroll->isSuccess(), qPrintable(reenroll->error().toString()));
         QVERIFY(reenroll->certificate().matchesKey(newKey));
@@ -187,7 +194,7 @@ private Q_SLOTS:
     {
         EstClient client(config(QStringLiteral("none"), {}, m_retrying));
         crypto::PrivateKey key;
-        EstReply *reply = client.simpleEnroll(makeCsr(QStringLiteral("slow-unit"), &key));
+        std::unique_ptr<EstReply> reply(client.simpleEnroll(makeCsr(QStringLiteral("slow-unit"), &key)));
         QVERIFY(waitFinished(reply));
         QVERIFY2(reply->isSuccess(), qPrintable(reply->error().toString()));
         QCOMPARE(reply->attempts(), 2);
@@ -213,7 +220,7 @@ private Q_SLOTS:
         c.password = crypto::SecretBytes(QByteArray("wrong"));
         EstClient client(std::move(c));
         crypto::PrivateKey key;
-        EstReply *reply = client.simpleEnroll(makeCsr(QStringLiteral("x"), &key));
+        std::unique_ptr<EstReply> reply(client.simpleEnroll(makeCsr(QStringLiteral("x"), &key)));
         QVERIFY(waitFinished(reply));
         QCOMPARE(reply->error().code, ErrorCode::Authentication);
         QCOMPARE(reply->error().httpStatus, 401);
@@ -225,7 +232,7 @@ private Q_SLOTS:
         est::EstClientConfig c = config(QStringLiteral("none"), {}, server(QStringLiteral("mtls")));
         EstClient client(std::move(c));
         crypto::PrivateKey key;
-        EstReply *reply = client.simpleEnroll(makeCsr(QStringLiteral("x"), &key));
+        std::unique_ptr<EstReply> reply(client.simpleEnroll(makeCsr(QStringLiteral("x"), &key)));
         QVERIFY(waitFinished(reply));
         QCOMPARE(reply->error().code, ErrorCode::Authentication);
         QVERIFY(reply->error().remedy.contains(QStringLiteral("--client-cert")));
@@ -243,7 +250,7 @@ private Q_SLOTS:
         c.clientIdentity = *est::ClientIdentity::fromMemory(*cert, *key);
         EstClient client(std::move(c));
         crypto::PrivateKey csrKey;
-        EstReply *reply = client.simpleEnroll(makeCsr(QStringLiteral("x"), &csrKey));
+        std::unique_ptr<EstReply> reply(client.simpleEnroll(makeCsr(QStringLiteral("x"), &csrKey)));
         QVERIFY(waitFinished(reply));
         QVERIFY(!reply->isSuccess());
         QVERIFY2(reply->error().toString().contains(QStringLiteral("stranger")), qPrintable(reply->error().toString()));

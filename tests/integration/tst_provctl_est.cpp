@@ -250,6 +250,37 @@ private Q_SLOTS:
         QVERIFY(r.out.contains(QStringLiteral("p256")));
     }
 
+    void csrattrs_unknownLabel404_noteSaysAWrongLabelAlsoAnswers404()
+    {
+        LabServerProcess labelled;
+        QVERIFY2(labelled.start({QStringLiteral("--label"), QStringLiteral("dms-1"), QStringLiteral("--quiet")},
+                                m_mtls.labDir()),
+                 qPrintable(labelled.errorText()));
+        const Run r = est(QStringList{QStringLiteral("csrattrs"), QStringLiteral("--verbose")} +
+                          base(labelled, QStringLiteral("dms-typo")));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains(QStringLiteral("HTTP 404")), qPrintable(r.out));
+        QVERIFY2(r.out.contains(QStringLiteral("wrong label")), qPrintable(r.out));
+        QVERIFY2(r.err.contains(QStringLiteral("wrong label")), qPrintable(r.err)); // the verbose trace
+    }
+
+    void cacerts_bootstrapWithBasicAuth_sendsNoPasscodeToTheUnverifiedServer()
+    {
+        auto ca = crypto::Certificate::fromPem(test::readFile(lab(QStringLiteral("ca.pem"))));
+        QVERIFY(ca.has_value());
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("EST_PW"), QStringLiteral("pw-123"));
+        const Run r = est({QStringLiteral("cacerts"), QStringLiteral("--url"), m_basic.baseUrl().toString(),
+                           QStringLiteral("--no-proxy"), QStringLiteral("--bootstrap-fingerprint"),
+                           ca->fingerprintSha256Colon(), QStringLiteral("--user"), QStringLiteral("op"),
+                           QStringLiteral("--password-env"), QStringLiteral("EST_PW"), QStringLiteral("--verbose"),
+                           QStringLiteral("--out"), path(QStringLiteral("boot-basic.pem"))},
+                          env);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains(QStringLiteral("GET ")), qPrintable(r.err));
+        QVERIFY2(!r.err.contains(QStringLiteral("Authorization")), qPrintable(r.err));
+    }
+
     void basicAuth_passwordFromEnvironment_enrolls_andNeverPrinted()
     {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -363,6 +394,33 @@ private Q_SLOTS:
                                                      QStringLiteral("--out"),
                                                      QStringLiteral("c")}
                                       << 2 << QStringLiteral("p256");
+        // A password in --proxy would be visible in `ps`; it comes from an environment variable instead.
+        QTest::newRow("proxy url with password") << QStringList{QStringLiteral("cacerts"),
+                                                                QStringLiteral("--url"),
+                                                                QStringLiteral("https://h/.well-known/est"),
+                                                                QStringLiteral("--trust"),
+                                                                QStringLiteral("x"),
+                                                                QStringLiteral("--proxy"),
+                                                                QStringLiteral("http://op:s3cret@127.0.0.1:3128")}
+                                                 << 2 << QStringLiteral("--proxy-password-env");
+        QTest::newRow("proxy password env unset") << QStringList{QStringLiteral("cacerts"),
+                                                                 QStringLiteral("--url"),
+                                                                 QStringLiteral("https://h/.well-known/est"),
+                                                                 QStringLiteral("--trust"),
+                                                                 QStringLiteral("x"),
+                                                                 QStringLiteral("--proxy"),
+                                                                 QStringLiteral("http://op@127.0.0.1:3128"),
+                                                                 QStringLiteral("--proxy-password-env"),
+                                                                 QStringLiteral("PROVCTL_TEST_UNSET_PROXY_PW")}
+                                                  << 2 << QStringLiteral("PROVCTL_TEST_UNSET_PROXY_PW");
+        QTest::newRow("proxy password env without proxy") << QStringList{QStringLiteral("cacerts"),
+                                                                         QStringLiteral("--url"),
+                                                                         QStringLiteral("https://h/.well-known/est"),
+                                                                         QStringLiteral("--trust"),
+                                                                         QStringLiteral("x"),
+                                                                         QStringLiteral("--proxy-password-env"),
+                                                                         QStringLiteral("HOME")}
+                                                          << 2 << QStringLiteral("--proxy");
     }
     void errors_giveCauseRemedyAndExitStatus()
     {

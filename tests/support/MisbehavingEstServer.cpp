@@ -108,6 +108,26 @@ void MisbehavingEstServer::enqueue(const QString &operation, const ScriptedAnswe
     m_scripts[operation].enqueue(answer);
 }
 
+int MisbehavingEstServer::count(const QByteArray &method, const QString &operation) const
+{
+    const QByteArray suffix = '/' + operation.toLatin1();
+    int n = 0;
+    for (const Received &r : m_received)
+        n += r.request.method == method && r.request.path.endsWith(suffix) ? 1 : 0;
+    return n;
+}
+
+int MisbehavingEstServer::requestLinesSeen(const QByteArray &method, const QString &operation) const
+{
+    const QByteArray needle = '/' + operation.toLatin1() + " HTTP/1.";
+    int n = 0;
+    for (qsizetype at = m_wire.indexOf(needle); at >= 0; at = m_wire.indexOf(needle, at + 1)) {
+        const qsizetype lineStart = m_wire.lastIndexOf('\n', at) + 1;
+        n += m_wire.mid(lineStart, at - lineStart).startsWith(method + ' ') ? 1 : 0;
+    }
+    return n;
+}
+
 void MisbehavingEstServer::onNewConnection()
 {
     while (QTcpSocket *tcp = m_server.nextPendingConnection()) {
@@ -136,7 +156,9 @@ void MisbehavingEstServer::onReadyRead(Connection *c)
 {
     if (!c->socket)
         return;
-    auto state = c->parser.feed(c->socket->readAll());
+    const QByteArray data = c->socket->readAll();
+    m_wire += data;
+    auto state = c->parser.feed(data);
     while (state == est::HttpRequestParser::State::Complete) {
         est::HttpRequest request = c->parser.takeRequest();
         const QString op = QString::fromLatin1(request.path.mid(request.path.lastIndexOf('/') + 1));
@@ -178,6 +200,7 @@ void MisbehavingEstServer::act(Connection *c, const ScriptedAnswer &answer, bool
             socket->disconnectFromHost();
         return;
     case ScriptedAnswer::Action::Drop: socket->abort(); return;
+    case ScriptedAnswer::Action::Close: socket->disconnectFromHost(); return;
     case ScriptedAnswer::Action::Stall: return;
     case ScriptedAnswer::Action::Truncate: {
         const qsizetype headerLength = wire.size() - answer.body.size();

@@ -27,7 +27,8 @@ namespace station::test {
 struct ScriptedAnswer {
     enum class Action {
         Respond, ///< send status/headers/body (Content-Length added)
-        Drop,    ///< close the connection without answering
+        Drop,    ///< abort the connection (reset) without answering
+        Close,   ///< close the connection in an orderly way (TLS close_notify, FIN) without answering
         Stall,   ///< never answer
         Slow,    ///< send the answer `slowChunk` bytes every `slowIntervalMs`
         Truncate ///< send headers claiming the full length, then `truncateAt` body bytes, then close
@@ -77,6 +78,11 @@ public:
         quint64 connection = 0;
     };
     [[nodiscard]] const QList<Received> &received() const { return m_received; }
+    /// Complete requests received with this method whose path ends in "/<operation>".
+    [[nodiscard]] int count(const QByteArray &method, const QString &operation) const;
+    /// Request lines ("POST /.../simpleenroll HTTP/1.1") seen on the wire, complete requests or not: a
+    /// resend cut short after its headers still counts.
+    [[nodiscard]] int requestLinesSeen(const QByteArray &method, const QString &operation) const;
     [[nodiscard]] int handshakes() const { return m_handshakes; }
     [[nodiscard]] int connections() const { return m_connections; }
 
@@ -97,6 +103,7 @@ private:
     QMap<QString, QQueue<ScriptedAnswer>> m_scripts;
     std::function<ScriptedAnswer(const est::HttpRequest &)> m_handler;
     QList<Received> m_received;
+    QByteArray m_wire; ///< everything clients sent, for requestLinesSeen()
     int m_handshakes = 0;
     int m_connections = 0;
     quint64 m_nextConnection = 1;

@@ -2,7 +2,10 @@
 
 #include "crypto/CertificateIssuer.h"
 #include "crypto/Encoding.h"
+#include "crypto/OpenSslPtr.h"
 #include "crypto/Pkcs7.h"
+
+#include <openssl/x509.h>
 
 namespace station::test {
 
@@ -84,6 +87,32 @@ QByteArray TestPki::certsOnlyDer(const QList<Certificate> &certs)
 QByteArray TestPki::certsOnlyBase64(const QList<Certificate> &certs, bool crlf76)
 {
     return Encoding::encodeBase64(certsOnlyDer(certs), crlf76 ? 76 : 0, crlf76);
+}
+
+Result<QList<Certificate>> TestPki::sameNameCertificates(int count)
+{
+    QList<Certificate> out;
+    for (int i = 0; i < count; ++i) {
+        auto key = PrivateKey::generate(KeyType::EcP256);
+        if (!key)
+            return fail(key.error());
+        X509 *x = X509_new();
+        X509_NAME *name = X509_NAME_new();
+        bool ok = x && name &&
+                  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                                             reinterpret_cast<const unsigned char *>("Same Name"), -1, -1, 0) == 1 &&
+                  X509_set_version(x, 2) == 1 && ASN1_INTEGER_set(X509_get_serialNumber(x), i + 1) == 1 &&
+                  X509_set_subject_name(x, name) == 1 && X509_set_issuer_name(x, name) == 1 &&
+                  X509_gmtime_adj(X509_getm_notBefore(x), -300) && X509_gmtime_adj(X509_getm_notAfter(x), 86400) &&
+                  X509_set_pubkey(x, key->native()) == 1 && X509_sign(x, key->native(), EVP_sha256()) > 0;
+        X509_NAME_free(name);
+        if (!ok) {
+            X509_free(x);
+            return fail(takeOpenSslError(QStringLiteral("Making a same-name test certificate")));
+        }
+        out.append(Certificate::adopt(x));
+    }
+    return out;
 }
 
 Result<CertificateRequest> TestPki::makeCsr(const QString &cn, PrivateKey *keyOut)

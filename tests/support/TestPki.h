@@ -45,6 +45,10 @@ public:
     /// Encodings of certificates as EST servers send them.
     [[nodiscard]] static QByteArray certsOnlyBase64(const QList<crypto::Certificate> &certs, bool crlf76 = true);
     [[nodiscard]] static QByteArray certsOnlyDer(const QList<crypto::Certificate> &certs);
+    /// `count` self-issued certificates that all carry the same subject and issuer name, each with its own
+    /// key and no key identifiers: every pair matches by name and none by signature (the answer that made
+    /// a pairwise leaf-first sort take half a minute).
+    [[nodiscard]] static Result<QList<crypto::Certificate>> sameNameCertificates(int count);
     /// A CSR for a fresh P-256 key.
     [[nodiscard]] static Result<crypto::CertificateRequest> makeCsr(const QString &cn,
                                                                     crypto::PrivateKey *keyOut = nullptr);

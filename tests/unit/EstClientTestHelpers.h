@@ -7,6 +7,8 @@
 
 #include <QTest>
 
+#include <memory>
+
 namespace station::test {
 
 inline est::EstClientConfig configFor(const MisbehavingEstServer &server, const QString &label = {})
@@ -27,6 +29,12 @@ inline bool waitFinished(est::EstReply *reply, int timeoutMs = 15000)
     while (!reply->isFinished() && !deadline.hasExpired())
         QTest::qWait(5);
     return reply->isFinished();
+}
+
+/// The caller owns every EstReply; tests hold theirs in a unique_ptr.
+inline bool waitFinished(const std::unique_ptr<est::EstReply> &reply, int timeoutMs = 15000)
+{
+    return waitFinished(reply.get(), timeoutMs);
 }
 
 } // namespace station::test

@@ -4,6 +4,8 @@
 #include "nrf91/CoseSign1.h"
 #include "nrf91/KeyGenResponse.h"
 
+#include "crypto/PrivateKey.h"
+
 #include <QCborMap>
 #include <QCborValue>
 #include <QCryptographicHash>
@@ -164,6 +166,25 @@ private slots:
         auto back = CoseSign1::derToRaw(der);
         QVERIFY(back);
         QCOMPARE(*back, raw);
+    }
+
+    void ecdsa_p521Signature_rawDerRoundTripVerifies()
+    {
+        // P-521 r||s is 132 bytes; its DER is longer than 127 bytes and needs a long-form length.
+        auto key = station::crypto::PrivateKey::generate(station::crypto::KeyType::EcP521);
+        QVERIFY(key);
+        const QByteArray data("signed by a P-521 key");
+        for (int i = 0; i < 8; ++i) {
+            auto der = key->sign(data);
+            QVERIFY(der);
+            auto raw = CoseSign1::derToRaw(*der, 66);
+            QVERIFY2(raw, raw ? "" : qPrintable(raw.error().toString()));
+            QCOMPARE(raw->size(), 132);
+            const QByteArray back = CoseSign1::rawToDer(*raw);
+            QVERIFY(back.size() > 127);
+            QCOMPARE(back, *der);
+            QVERIFY(key->verify(data, back));
+        }
     }
 };
 

@@ -35,7 +35,11 @@ private slots:
         for (qsizetype i = 0; i < b64.size(); i += 13)
             ragged += "  " + b64.mid(i, 13) + "\t\r\n";
         QTest::newRow("raw DER") << m_der << int(BodyForm::Der);
+        QTest::newRow("raw DER + CRLF") << m_der + "\r\n" << int(BodyForm::Der);
+        QTest::newRow("raw DER + NUL") << m_der + QByteArray(1, '\0') << int(BodyForm::Der);
         QTest::newRow("base64 one line") << b64 << int(BodyForm::Base64);
+        QTest::newRow("base64 + NUL") << b64 + QByteArray(1, '\0') << int(BodyForm::Base64);
+        QTest::newRow("base64 CRLF 64 columns + NUL") << crlf64 + QByteArray(2, '\0') << int(BodyForm::Base64);
         QTest::newRow("base64 one line + newline") << b64 + "\n" << int(BodyForm::Base64);
         QTest::newRow("base64 LF 76 columns") << lf76 << int(BodyForm::Base64);
         QTest::newRow("base64 CRLF 64 columns") << crlf64 << int(BodyForm::Base64);

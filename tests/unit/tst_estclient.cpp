@@ -10,6 +10,8 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <memory>
+
 using namespace station;
 using namespace station::test;
 using station::crypto::Certificate;
@@ -67,7 +69,7 @@ private Q_SLOTS:
             Certificate::listToPem(cas),   Encoding::toPem(der, "PKCS7"),  Encoding::encodeBase64(der, 64, false)};
         m_server->enqueue(QStringLiteral("cacerts"), ScriptedAnswer::respond(200, kPkcs7, bodies[form]));
         EstClient client(configFor(*m_server));
-        EstReply *reply = client.fetchCaCerts();
+        std::unique_ptr<EstReply> reply(client.fetchCaCerts());
         QVERIFY(waitFinished(reply));
         QVERIFY2(reply->isSuccess(), qPrintable(reply->error().toString()));
         QCOMPARE(reply->caCertificates(), cas);
@@ -78,7 +80,7 @@ private Q_SLOTS:
     {
         m_server->enqueue(QStringLiteral("cacerts"), ScriptedAnswer::respond(200, kPkcs7, "this is not base64!!"));
         EstClient client(configFor(*m_server));
-        EstReply *reply = client.fetchCaCerts();
+        std::unique_ptr<EstReply> reply(client.fetchCaCerts());
         QVERIFY(waitFinished(reply));
         QVERIFY(!reply->isSuccess());
         QCOMPARE(reply->error().code, ErrorCode::Parse);
@@ -89,7 +91,7 @@ private Q_SLOTS:
     {
         EstClient client(configFor(*m_server, QStringLiteral("dms-7")));
         const crypto::CertificateRequest request = csr();
-        EstReply *reply = client.simpleEnroll(request);
+        std::unique_ptr<EstReply> reply(client.simpleEnroll(request));
         QVERIFY(waitFinished(reply));
         QVERIFY2(reply->isSuccess(), qPrintable(reply->error().toString()));
         const auto &received = m_server->received();
@@ -129,7 +131,7 @@ private Q_SLOTS:
                                      issued->toPem(), TestPki::certsOnlyBase64(reversed), issued->toDer().toBase64()};
         m_server->enqueue(QStringLiteral("simpleenroll"), ScriptedAnswer::respond(200, kPkcs7, bodies[form]));
         EstClient client(configFor(*m_server));
-        EstReply *reply = client.simpleEnroll(request);
+        std::unique_ptr<EstReply> reply(client.simpleEnroll(request));
         QVERIFY(waitFinished(reply));
         QVERIFY2(reply->isSuccess(), qPrintable(reply->error().toString()));
         QCOMPARE(reply->certificate(), *issued);
@@ -148,7 +150,7 @@ private Q_SLOTS:
         m_server->enqueue(QStringLiteral("simpleenroll"),
                           ScriptedAnswer::respond(200, kPkcs7, TestPki::certsOnlyBase64({*wrong})));
         EstClient client(configFor(*m_server));
-        EstReply *reply = client.simpleEnroll(request);
+        std::unique_ptr<EstReply> reply(client.simpleEnroll(request));
         QVERIFY(waitFinished(reply));
         QVERIFY(!reply->isSuccess());
         QCOMPARE(reply->error().code, ErrorCode::Verification);
@@ -167,7 +169,7 @@ private Q_SLOTS:
             QStringLiteral("simpleenroll"),
             ScriptedAnswer::respond(200, kPkcs7, TestPki::certsOnlyBase64({*cert, rogue->caCertificate()})));
         EstClient client(configFor(*m_server));
-        EstReply *reply = client.simpleEnroll(request);
+        std::unique_ptr<EstReply> reply(client.simpleEnroll(request));
         QVERIFY(waitFinished(reply));
         QVERIFY(!reply->isSuccess());
         QCOMPARE(reply->error().code, ErrorCode::Verification);
@@ -180,7 +182,7 @@ private Q_SLOTS:
             QStringLiteral("simpleenroll"),
             ScriptedAnswer::respond(200, "text/html", "<html><body><h1>Please log in</h1></body></html>"));
         EstClient client(configFor(*m_server));
-        EstReply *reply = client.simpleEnroll(csr());
+        std::unique_ptr<EstReply> reply(client.simpleEnroll(csr()));
         QVERIFY(waitFinished(reply));
         QVERIFY(!reply->isSuccess());
         QCOMPARE(reply->error().code, ErrorCode::Parse);
@@ -194,7 +196,7 @@ private Q_SLOTS:
         m_server->enqueue(QStringLiteral("simpleenroll"),
                           ScriptedAnswer::respond(500, "application/json", "{\"err\":\"device not preregistered\"}"));
         EstClient client(configFor(*m_server));
-        EstReply *reply = client.simpleEnroll(csr(QStringLiteral("unit-42")));
+        std::unique_ptr<EstReply> reply(client.simpleEnroll(csr(QStringLiteral("unit-42"))));
         QVERIFY(waitFinished(reply));
         QVERIFY(!reply->isSuccess());
         QCOMPARE(reply->error().code, ErrorCode::NotFound);
@@ -210,8 +212,8 @@ private Q_SLOTS:
         m_server->enqueue(QStringLiteral("simpleenroll"),
                           ScriptedAnswer::respond(202, "text/plain", "pending", {{"Retry-After", "1"}}));
         EstClient client(configFor(*m_server));
-        EstReply *reply = client.simpleEnroll(csr());
-        QSignalSpy retries(reply, &EstReply::retryScheduled);
+        std::unique_ptr<EstReply> reply(client.simpleEnroll(csr()));
+        QSignalSpy retries(reply.get(), &EstReply::retryScheduled);
         QVERIFY(waitFinished(reply));
         QVERIFY2(reply->isSuccess(), qPrintable(reply->error().toString()));
         QCOMPARE(reply->attempts(), 2);
@@ -230,8 +232,8 @@ private Q_SLOTS:
         est::EstClientConfig config = configFor(*m_server);
         config.clock = [now] { return now; };
         EstClient client(std::move(config));
-        EstReply *reply = client.simpleEnroll(csr());
-        QSignalSpy retries(reply, &EstReply::retryScheduled);
+        std::unique_ptr<EstReply> reply(client.simpleEnroll(csr()));
+        QSignalSpy retries(reply.get(), &EstReply::retryScheduled);
         QVERIFY(waitFinished(reply));
         QVERIFY2(reply->isSuccess(), qPrintable(reply->error().toString()));
         QCOMPARE(retries.size(), 1);
@@ -248,7 +250,7 @@ private Q_SLOTS:
         est::EstClientConfig config = configFor(*m_server);
         config.maxRetries = 2;
         EstClient client(std::move(config));
-        EstReply *reply = client.simpleEnroll(csr());
+        std::unique_ptr<EstReply> reply(client.simpleEnroll(csr()));
         QVERIFY(waitFinished(reply));
         QVERIFY(!reply->isSuccess());
         QCOMPARE(reply->error().code, ErrorCode::Timeout);
@@ -263,7 +265,7 @@ private Q_SLOTS:
         est::EstClientConfig config = configFor(*m_server);
         config.retryDeadline = std::chrono::seconds(30);
         EstClient client(std::move(config));
-        EstReply *reply = client.simpleEnroll(csr());
+        std::unique_ptr<EstReply> reply(client.simpleEnroll(csr()));
         QVERIFY(waitFinished(reply, 5000));
         QCOMPARE(reply->error().code, ErrorCode::Timeout);
         QVERIFY(reply->error().message.contains(QStringLiteral("deadline")));
@@ -274,8 +276,8 @@ private Q_SLOTS:
         m_server->enqueue(QStringLiteral("simpleenroll"),
                           ScriptedAnswer::respond(202, {}, {}, {{"Retry-After", "60"}}));
         EstClient client(configFor(*m_server));
-        EstReply *reply = client.simpleEnroll(csr());
-        QSignalSpy retries(reply, &EstReply::retryScheduled);
+        std::unique_ptr<EstReply> reply(client.simpleEnroll(csr()));
+        QSignalSpy retries(reply.get(), &EstReply::retryScheduled);
         QVERIFY(retries.wait(10000));
         reply->cancel();
         QVERIFY(reply->isFinished());
@@ -285,7 +287,7 @@ private Q_SLOTS:
     void serverkeygen_lamassuMultipart_givesMatchingKeyAndCertificate()
     {
         EstClient client(configFor(*m_server));
-        EstReply *reply = client.serverKeygen(csr(QStringLiteral("skg-1")));
+        std::unique_ptr<EstReply> reply(client.serverKeygen(csr(QStringLiteral("skg-1"))));
         QVERIFY(waitFinished(reply));
         QVERIFY2(reply->isSuccess(), qPrintable(reply->error().toString()));
         crypto::SecretBytes keyDer = reply->takePrivateKey();
@@ -342,7 +344,7 @@ private Q_SLOTS:
         }
         m_server->enqueue(QStringLiteral("serverkeygen"), ScriptedAnswer::respond(200, type, body));
         EstClient client(configFor(*m_server));
-        EstReply *reply = client.serverKeygen(csr());
+        std::unique_ptr<EstReply> reply(client.serverKeygen(csr()));
         QVERIFY(waitFinished(reply));
         QVERIFY2(reply->isSuccess(), qPrintable(reply->error().toString()));
         QCOMPARE(reply->certificate(), *cert);
@@ -358,7 +360,7 @@ private Q_SLOTS:
             return a;
         });
         EstClient client(configFor(*m_server));
-        EstReply *reply = client.serverKeygen(csr());
+        std::unique_ptr<EstReply> reply(client.serverKeygen(csr()));
         QVERIFY(waitFinished(reply));
         QVERIFY(!reply->isSuccess());
         QCOMPARE(reply->error().code, ErrorCode::Parse);
@@ -377,7 +379,7 @@ private Q_SLOTS:
         m_server->enqueue(QStringLiteral("serverkeygen"),
                           ScriptedAnswer::respond(200, "multipart/mixed; boundary=b", body));
         EstClient client(configFor(*m_server));
-        EstReply *reply = client.serverKeygen(csr());
+        std::unique_ptr<EstReply> reply(client.serverKeygen(csr()));
         QVERIFY(waitFinished(reply));
         QCOMPARE(reply->error().code, ErrorCode::Verification);
         QVERIFY(reply->takePrivateKey().isEmpty());
@@ -395,7 +397,7 @@ private Q_SLOTS:
         QFETCH(int, status);
         m_server->enqueue(QStringLiteral("csrattrs"), ScriptedAnswer::respond(status, "application/csrattrs", {}));
         EstClient client(configFor(*m_server));
-        EstReply *reply = client.fetchCsrAttrs();
+        std::unique_ptr<EstReply> reply(client.fetchCsrAttrs());
         QVERIFY(waitFinished(reply));
         QVERIFY2(reply->isSuccess(), qPrintable(reply->error().toString()));
         QVERIFY(reply->csrAttributes().isEmpty());
@@ -410,10 +412,85 @@ private Q_SLOTS:
             QStringLiteral("csrattrs"),
             ScriptedAnswer::respond(200, "application/csrattrs", Encoding::encodeBase64(attrs.toDer(), 76, true)));
         EstClient client(configFor(*m_server));
-        EstReply *reply = client.fetchCsrAttrs();
+        std::unique_ptr<EstReply> reply(client.fetchCsrAttrs());
         QVERIFY(waitFinished(reply));
         QVERIFY2(reply->isSuccess(), qPrintable(reply->error().toString()));
         QCOMPARE(reply->csrAttributes().items(), attrs.items());
+    }
+
+    void realServerQuirks_trailingNulOrCrlf_decode_data()
+    {
+        QTest::addColumn<QString>("operation");
+        QTest::addColumn<int>("form");
+        QTest::newRow("csrattrs base64 + NUL") << QStringLiteral("csrattrs") << 0;
+        QTest::newRow("csrattrs DER + CRLF") << QStringLiteral("csrattrs") << 1;
+        QTest::newRow("csrattrs base64 CRLF + NUL") << QStringLiteral("csrattrs") << 2;
+        QTest::newRow("cacerts base64 + NUL") << QStringLiteral("cacerts") << 0;
+        QTest::newRow("cacerts DER + CRLF") << QStringLiteral("cacerts") << 1;
+    }
+    void realServerQuirks_trailingNulOrCrlf_decode()
+    {
+        QFETCH(QString, operation);
+        QFETCH(int, form);
+        crypto::CsrAttributes attrs;
+        attrs.addOid(QStringLiteral("1.2.840.113549.1.9.7"));
+        attrs.addOid(QStringLiteral("1.2.840.10045.4.3.2"));
+        const QList<Certificate> cas{m_server->pki().caCertificate()};
+        const QByteArray der = operation == QLatin1String("csrattrs") ? attrs.toDer() : TestPki::certsOnlyDer(cas);
+        const QByteArray bodies[] = {Encoding::encodeBase64(der, 0) + QByteArray(1, '\0'), der + "\r\n",
+                                     Encoding::encodeBase64(der, 76, true) + "\r\n" + QByteArray(1, '\0')};
+        m_server->enqueue(operation, ScriptedAnswer::respond(200, "application/octet-stream", bodies[form]));
+        EstClient client(configFor(*m_server));
+        std::unique_ptr<EstReply> reply(operation == QLatin1String("csrattrs") ? client.fetchCsrAttrs()
+                                                                               : client.fetchCaCerts());
+        QVERIFY(waitFinished(reply.get()));
+        QVERIFY2(reply->isSuccess(), qPrintable(reply->error().toString()));
+        if (operation == QLatin1String("csrattrs"))
+            QCOMPARE(reply->csrAttributes().items(), attrs.items());
+        else
+            QCOMPARE(reply->caCertificates(), cas);
+    }
+
+    void enroll_202WithRetryAfterZero_waitsAtLeastASecond()
+    {
+        m_server->enqueue(QStringLiteral("simpleenroll"),
+                          ScriptedAnswer::respond(202, "text/plain", "pending", {{"Retry-After", "0"}}));
+        EstClient client(configFor(*m_server));
+        std::unique_ptr<EstReply> reply(client.simpleEnroll(csr()));
+        QSignalSpy retries(reply.get(), &EstReply::retryScheduled);
+        QVERIFY(waitFinished(reply.get()));
+        QVERIFY2(reply->isSuccess(), qPrintable(reply->error().toString()));
+        QCOMPARE(retries.size(), 1);
+        QCOMPARE(retries.first().at(1).toLongLong(), 1000);
+    }
+
+    void enroll_206WithRetryAfter_isPendingLike202()
+    {
+        // One PKI service documents 206 for a request waiting for approval.
+        m_server->enqueue(QStringLiteral("simpleenroll"),
+                          ScriptedAnswer::respond(206, "text/plain", "pending", {{"Retry-After", "1"}}));
+        EstClient client(configFor(*m_server));
+        std::unique_ptr<EstReply> reply(client.simpleEnroll(csr()));
+        QSignalSpy retries(reply.get(), &EstReply::retryScheduled);
+        QVERIFY(waitFinished(reply.get()));
+        QVERIFY2(reply->isSuccess(), qPrintable(reply->error().toString()));
+        QCOMPARE(reply->attempts(), 2);
+        QCOMPARE(retries.size(), 1);
+    }
+
+    void csrattrs_404_traceSaysAWrongLabelAlsoAnswers404()
+    {
+        est::EstClientConfig config = configFor(*m_server, QStringLiteral("no-such-dms"));
+        config.traceExchanges = true;
+        EstClient client(std::move(config));
+        QStringList traces;
+        connect(&client, &EstClient::trace, this, [&traces](const QString &t) { traces << t; });
+        std::unique_ptr<EstReply> reply(client.fetchCsrAttrs());
+        QVERIFY(waitFinished(reply.get()));
+        QVERIFY(reply->isSuccess());
+        QCOMPARE(reply->httpStatus(), 404);
+        const QString all = traces.join(QLatin1Char('\n'));
+        QVERIFY2(all.contains(QStringLiteral("wrong label")), qPrintable(all));
     }
 
     void basicAuth_sendsCredentials_andTraceHidesThem()
@@ -426,7 +503,7 @@ private Q_SLOTS:
         EstClient client(std::move(config));
         QStringList traces;
         connect(&client, &EstClient::trace, this, [&traces](const QString &t) { traces << t; });
-        EstReply *reply = client.fetchCaCerts();
+        std::unique_ptr<EstReply> reply(client.fetchCaCerts());
         QVERIFY(waitFinished(reply));
         QVERIFY(reply->isSuccess());
         QCOMPARE(m_server->received().first().request.header("Authorization"),
@@ -455,7 +532,7 @@ private Q_SLOTS:
         config.auth = est::EstAuthMode::ClientCertificate;
         config.clientIdentity = *est::ClientIdentity::fromMemory(*cert, *key); // in-memory key, never on disk
         EstClient client(std::move(config));
-        EstReply *reply = client.simpleEnroll(csr());
+        std::unique_ptr<EstReply> reply(client.simpleEnroll(csr()));
         QVERIFY(waitFinished(reply));
         QVERIFY2(reply->isSuccess(), qPrintable(reply->error().toString()));
         const auto &chain = m_server->received().last().clientChain;
@@ -479,7 +556,7 @@ private Q_SLOTS:
         EstClient client(std::move(config));
         QStringList traces;
         connect(&client, &EstClient::trace, this, [&traces](const QString &t) { traces << t; });
-        EstReply *reply = client.serverKeygen(csr());
+        std::unique_ptr<EstReply> reply(client.serverKeygen(csr()));
         QVERIFY(waitFinished(reply));
         QVERIFY(reply->isSuccess());
         const crypto::SecretBytes key = reply->takePrivateKey();

@@ -7,7 +7,11 @@
 
 #include "est/TrustBootstrap.h"
 
+#include <QPointer>
 #include <QTest>
+
+#include <memory>
+#include <vector>
 
 using namespace station;
 using namespace station::test;
@@ -67,10 +71,10 @@ private Q_SLOTS:
     void keepAlive_concurrentEnrollments_shareAFewConnections()
     {
         EstClient client(configFor(*m_server));
-        QList<EstReply *> replies;
+        std::vector<std::unique_ptr<EstReply>> replies;
         for (int i = 0; i < 20; ++i)
-            replies << client.simpleEnroll(csr(QStringLiteral("par-%1").arg(i)));
-        for (EstReply *r : replies) {
+            replies.emplace_back(client.simpleEnroll(csr(QStringLiteral("par-%1").arg(i))));
+        for (const auto &r : replies) {
             QVERIFY(waitFinished(r));
             QVERIFY2(r->isSuccess(), qPrintable(r->error().toString()));
         }
@@ -86,14 +90,14 @@ private Q_SLOTS:
         m_server->setTlsProtocol(QSsl::TlsV1_2);
         {
             EstClient client(configFor(*m_server));
-            EstReply *reply = client.fetchCaCerts();
+            std::unique_ptr<EstReply> reply(client.fetchCaCerts());
             QVERIFY(waitFinished(reply));
             QVERIFY2(reply->isSuccess(), qPrintable(reply->error().toString()));
         }
         est::EstClientConfig config = configFor(*m_server);
         config.tlsFloor = est::EstTlsFloor::Tls13;
         EstClient client(std::move(config));
-        EstReply *reply = client.fetchCaCerts();
+        std::unique_ptr<EstReply> reply(client.fetchCaCerts());
         QVERIFY(waitFinished(reply));
         QVERIFY(!reply->isSuccess());
         QVERIFY2(reply->error().code == ErrorCode::Tls || reply->error().code == ErrorCode::Network,
@@ -107,7 +111,7 @@ private Q_SLOTS:
         est::EstClientConfig config = configFor(*m_server);
         config.trustAnchors = {other->caCertificate()};
         EstClient client(std::move(config));
-        EstReply *reply = client.fetchCaCerts();
+        std::unique_ptr<EstReply> reply(client.fetchCaCerts());
         QVERIFY(waitFinished(reply));
         QCOMPARE(reply->error().code, ErrorCode::Tls);
         QVERIFY2(reply->error().message.contains(QStringLiteral("not trusted")), qPrintable(reply->error().message));
@@ -120,7 +124,7 @@ private Q_SLOTS:
         est::EstClientConfig config = configFor(*m_server);
         config.trustAnchors.clear();
         EstClient client(std::move(config));
-        EstReply *reply = client.simpleEnroll(csr());
+        std::unique_ptr<EstReply> reply(client.simpleEnroll(csr()));
         QVERIFY(waitFinished(reply));
         QCOMPARE(reply->error().code, ErrorCode::Tls);
         QCOMPARE(m_server->received().size(), 0);
@@ -137,7 +141,7 @@ private Q_SLOTS:
         QVERIFY(cert.has_value());
         m_server->setServerIdentity({*cert, *key});
         EstClient client(configFor(*m_server));
-        EstReply *reply = client.fetchCaCerts();
+        std::unique_ptr<EstReply> reply(client.fetchCaCerts());
         QVERIFY(waitFinished(reply));
         QCOMPARE(reply->error().code, ErrorCode::Tls);
         QVERIFY2(reply->error().message.contains(QStringLiteral("not valid for host")),
@@ -151,7 +155,7 @@ private Q_SLOTS:
         QVERIFY(expired.has_value());
         m_server->setServerIdentity(*expired);
         EstClient client(configFor(*m_server));
-        EstReply *reply = client.fetchCaCerts();
+        std::unique_ptr<EstReply> reply(client.fetchCaCerts());
         QVERIFY(waitFinished(reply));
         QCOMPARE(reply->error().code, ErrorCode::Tls);
         QVERIFY2(reply->error().message.contains(QStringLiteral("expired")), qPrintable(reply->error().message));
@@ -162,7 +166,7 @@ private Q_SLOTS:
         est::EstClientConfig config = configFor(*m_server);
         config.trustAnchors.clear();
         EstClient client(std::move(config));
-        EstReply *reply = client.fetchCaCertsForBootstrap();
+        std::unique_ptr<EstReply> reply(client.fetchCaCertsForBootstrap());
         QVERIFY(waitFinished(reply));
         QVERIFY2(reply->isSuccess(), qPrintable(reply->error().toString()));
         QVERIFY(client.caCertificates().isEmpty()); // fetched, not trusted
@@ -179,9 +183,129 @@ private Q_SLOTS:
         QVERIFY(decision.has_value());
         QCOMPARE(decision->accepted, QList<crypto::Certificate>{ca});
         client.setTrustAnchors(decision->accepted);
-        EstReply *enroll = client.simpleEnroll(csr());
+        std::unique_ptr<EstReply> enroll(client.simpleEnroll(csr()));
         QVERIFY(waitFinished(enroll));
         QVERIFY2(enroll->isSuccess(), qPrintable(enroll->error().toString()));
+    }
+
+    void bootstrap_sendsNoCredentials_basicAndClientCertificateOnlyOnceTrusted()
+    {
+        // RFC 7030 4.1.1 / 3.2.3: the passcode and the client certificate go only to a verified server.
+        auto identity = m_server->pki().clientIdentity(QStringLiteral("station-7"));
+        QVERIFY(identity.has_value());
+        est::EstClientConfig config = configFor(*m_server);
+        config.trustAnchors.clear();
+        config.auth = est::EstAuthMode::Basic;
+        config.user = QStringLiteral("op");
+        config.password = crypto::SecretBytes(QByteArray("passcode-123"));
+        config.clientIdentity = *est::ClientIdentity::fromMemory(identity->certificate, identity->key);
+        config.traceExchanges = true;
+        EstClient client(std::move(config));
+        QStringList traces;
+        connect(&client, &EstClient::trace, this, [&traces](const QString &t) { traces << t; });
+        std::unique_ptr<EstReply> boot(client.fetchCaCertsForBootstrap());
+        QVERIFY(waitFinished(boot.get()));
+        QVERIFY2(boot->isSuccess(), qPrintable(boot->error().toString()));
+        QCOMPARE(m_server->received().size(), 1);
+        QVERIFY(m_server->received().first().request.header("Authorization").isNull());
+        QVERIFY(m_server->received().first().clientChain.isEmpty());
+        QVERIFY2(!traces.join(QLatin1Char('\n')).contains(QStringLiteral("Authorization")),
+                 qPrintable(traces.join(QLatin1Char('\n'))));
+
+        client.setTrustAnchors(boot->caCertificates());
+        std::unique_ptr<EstReply> attrs(client.fetchCsrAttrs());
+        QVERIFY(waitFinished(attrs.get()));
+        QVERIFY2(attrs->isSuccess(), qPrintable(attrs->error().toString()));
+        QCOMPARE(m_server->received().size(), 2);
+        QCOMPARE(m_server->received().last().request.header("Authorization"),
+                 "Basic " + QByteArray("op:passcode-123").toBase64());
+        QVERIFY(!m_server->received().last().clientChain.isEmpty());
+    }
+
+    void enroll_connectionClosedAfterPost_isSentOnce_andOutcomeUnknown_data()
+    {
+        QTest::addColumn<int>("action");
+        QTest::addColumn<bool>("reused");
+        QTest::newRow("close, kept-alive connection") << int(ScriptedAnswer::Action::Close) << true;
+        QTest::newRow("reset, kept-alive connection") << int(ScriptedAnswer::Action::Drop) << true;
+        QTest::newRow("close, fresh connection") << int(ScriptedAnswer::Action::Close) << false;
+        QTest::newRow("reset, fresh connection") << int(ScriptedAnswer::Action::Drop) << false;
+    }
+    void enroll_connectionClosedAfterPost_isSentOnce_andOutcomeUnknown()
+    {
+        QFETCH(int, action);
+        QFETCH(bool, reused);
+        est::EstClientConfig config = configFor(*m_server);
+        config.caCertificates = {m_server->pki().caCertificate()};
+        EstClient client(std::move(config));
+        if (reused) {
+            std::unique_ptr<EstReply> attrs(client.fetchCsrAttrs()); // 404, connection kept alive
+            QVERIFY(waitFinished(attrs.get()));
+            QVERIFY(attrs->isSuccess());
+        }
+        m_server->enqueue(QStringLiteral("simpleenroll"), ScriptedAnswer::of(ScriptedAnswer::Action(action)));
+        std::unique_ptr<EstReply> enroll(client.simpleEnroll(csr()));
+        QVERIFY(waitFinished(enroll.get()));
+        QTest::qWait(300); // a late resend would show up here
+        QCOMPARE(m_server->requestLinesSeen("POST", QStringLiteral("simpleenroll")), 1);
+        QCOMPARE(m_server->count("POST", QStringLiteral("simpleenroll")), 1);
+        QCOMPARE(enroll->attempts(), 1);
+        QVERIFY(!enroll->isSuccess());
+        QCOMPARE(enroll->error().code, ErrorCode::OutcomeUnknown);
+        QVERIFY2(enroll->error().message.contains(QStringLiteral("may have issued a certificate")),
+                 qPrintable(enroll->error().toString()));
+        QVERIFY(enroll->error().remedy.contains(QStringLiteral("device-001")));
+        QVERIFY(!enroll->error().isRetryable());
+        if (reused)
+            QCOMPARE(m_server->connections(), 1);
+    }
+
+    void enroll_keepAlive_stillOneHandshakeForABatch()
+    {
+        // The once-only body must not cost the batch its kept-alive connection.
+        est::EstClientConfig config = configFor(*m_server);
+        config.caCertificates = {m_server->pki().caCertificate()};
+        EstClient client(std::move(config));
+        for (int i = 0; i < 5; ++i) {
+            std::unique_ptr<EstReply> reply(client.simpleEnroll(csr(QStringLiteral("ka-%1").arg(i))));
+            QVERIFY(waitFinished(reply.get()));
+            QVERIFY2(reply->isSuccess(), qPrintable(reply->error().toString()));
+        }
+        QCOMPARE(m_server->count("POST", QStringLiteral("simpleenroll")), 5);
+        QCOMPARE(m_server->handshakes(), 1);
+    }
+
+    void enroll_307Redirect_isNotFollowedSilently()
+    {
+        const QByteArray elsewhere = m_server->baseUrl(QStringLiteral("other")).toString().toLatin1() + "/simpleenroll";
+        m_server->enqueue(QStringLiteral("simpleenroll"),
+                          ScriptedAnswer::respond(307, "text/plain", "moved", {{"Location", elsewhere}}));
+        est::EstClientConfig config = configFor(*m_server);
+        config.caCertificates = {m_server->pki().caCertificate()};
+        EstClient client(std::move(config));
+        std::unique_ptr<EstReply> enroll(client.simpleEnroll(csr()));
+        QVERIFY(waitFinished(enroll.get()));
+        QTest::qWait(200);
+        QCOMPARE(m_server->requestLinesSeen("POST", QStringLiteral("simpleenroll")), 1);
+        QVERIFY(!enroll->isSuccess());
+        QCOMPARE(enroll->error().code, ErrorCode::Http);
+        QCOMPARE(enroll->error().httpStatus, 307);
+        QVERIFY2(enroll->error().message.contains(QStringLiteral("redirect")), qPrintable(enroll->error().toString()));
+        QVERIFY2(enroll->error().toString().contains(QString::fromLatin1(elsewhere)),
+                 qPrintable(enroll->error().toString()));
+    }
+
+    void getDroppedOnKeptAliveConnection_isStillRetried()
+    {
+        est::EstClientConfig config = configFor(*m_server);
+        EstClient client(std::move(config));
+        std::unique_ptr<EstReply> attrs(client.fetchCsrAttrs());
+        QVERIFY(waitFinished(attrs.get()));
+        m_server->enqueue(QStringLiteral("cacerts"), ScriptedAnswer::of(ScriptedAnswer::Action::Close));
+        std::unique_ptr<EstReply> cas(client.fetchCaCerts());
+        QVERIFY(waitFinished(cas.get()));
+        QVERIFY2(cas->isSuccess(), qPrintable(cas->error().toString()));
+        QCOMPARE(m_server->count("GET", QStringLiteral("cacerts")), 2);
     }
 
     void connectionRefused_isReported()
@@ -189,7 +313,7 @@ private Q_SLOTS:
         est::EstClientConfig config = configFor(*m_server);
         config.baseUrl = QUrl(QStringLiteral("https://127.0.0.1:%1/.well-known/est").arg(freeTcpPort()));
         EstClient client(std::move(config));
-        EstReply *reply = client.fetchCaCerts();
+        std::unique_ptr<EstReply> reply(client.fetchCaCerts());
         QVERIFY(waitFinished(reply));
         QCOMPARE(reply->error().code, ErrorCode::Network);
         QVERIFY(reply->error().message.contains(QStringLiteral("refused")));
@@ -201,7 +325,7 @@ private Q_SLOTS:
         // Qt Network resends a request whose connection closed before any answer byte; one drop is healed.
         m_server->enqueue(QStringLiteral("cacerts"), ScriptedAnswer::of(ScriptedAnswer::Action::Drop));
         EstClient client(configFor(*m_server));
-        EstReply *reply = client.fetchCaCerts();
+        std::unique_ptr<EstReply> reply(client.fetchCaCerts());
         QVERIFY(waitFinished(reply));
         QVERIFY2(reply->isSuccess(), qPrintable(reply->error().toString()));
         QCOMPARE(m_server->received().size(), 2);
@@ -211,7 +335,7 @@ private Q_SLOTS:
     {
         m_server->setHandler([](const est::HttpRequest &) { return ScriptedAnswer::of(ScriptedAnswer::Action::Drop); });
         EstClient client(configFor(*m_server));
-        EstReply *reply = client.fetchCaCerts();
+        std::unique_ptr<EstReply> reply(client.fetchCaCerts());
         QVERIFY(waitFinished(reply));
         QVERIFY(!reply->isSuccess());
         QCOMPARE(reply->error().code, ErrorCode::Network);
@@ -227,7 +351,7 @@ private Q_SLOTS:
         cut.truncateAt = cut.body.size() / 2;
         m_server->enqueue(QStringLiteral("cacerts"), cut);
         EstClient client(configFor(*m_server));
-        EstReply *reply = client.fetchCaCerts();
+        std::unique_ptr<EstReply> reply(client.fetchCaCerts());
         QVERIFY(waitFinished(reply));
         QVERIFY(!reply->isSuccess());
         QVERIFY2(reply->error().code == ErrorCode::Network || reply->error().code == ErrorCode::Parse,
@@ -247,7 +371,7 @@ private Q_SLOTS:
         EstClient client(std::move(config));
         QElapsedTimer timer;
         timer.start();
-        EstReply *reply = client.fetchCaCerts();
+        std::unique_ptr<EstReply> reply(client.fetchCaCerts());
         QVERIFY(waitFinished(reply));
         QCOMPARE(reply->error().code, ErrorCode::Timeout);
         QVERIFY(timer.elapsed() < 5000);
@@ -259,7 +383,7 @@ private Q_SLOTS:
         est::EstClientConfig config = configFor(*m_server);
         config.requestTimeout = std::chrono::milliseconds(500);
         EstClient client(std::move(config));
-        EstReply *reply = client.fetchCaCerts();
+        std::unique_ptr<EstReply> reply(client.fetchCaCerts());
         QVERIFY(waitFinished(reply));
         QCOMPARE(reply->error().code, ErrorCode::Timeout);
         QVERIFY(!reply->error().remedy.isEmpty());
@@ -269,18 +393,58 @@ private Q_SLOTS:
     {
         m_server->enqueue(QStringLiteral("cacerts"), ScriptedAnswer::of(ScriptedAnswer::Action::Stall));
         EstClient client(configFor(*m_server));
-        EstReply *reply = client.fetchCaCerts();
+        std::unique_ptr<EstReply> reply(client.fetchCaCerts());
         QTRY_VERIFY(!m_server->received().isEmpty());
         reply->cancel();
         QVERIFY(reply->isFinished());
         QCOMPARE(reply->error().code, ErrorCode::Cancelled);
     }
 
+    void replyOutlivesItsClient_finishesCancelled()
+    {
+        // The caller owns the reply: destroying the client cancels it, it does not delete it.
+        m_server->enqueue(QStringLiteral("cacerts"), ScriptedAnswer::of(ScriptedAnswer::Action::Stall));
+        auto *client = new EstClient(configFor(*m_server));
+        QPointer<EstReply> reply = client->fetchCaCerts();
+        QTRY_VERIFY(!m_server->received().isEmpty());
+        delete client;
+        QVERIFY(reply);
+        QTRY_VERIFY(reply->isFinished());
+        QCOMPARE(reply->error().code, ErrorCode::Cancelled);
+        delete reply.data();
+    }
+
+    void clientDestroyedWhileReplyWaitsForCaFetch_replyFinishesCancelled()
+    {
+        m_server->enqueue(QStringLiteral("cacerts"), ScriptedAnswer::of(ScriptedAnswer::Action::Stall));
+        auto *client = new EstClient(configFor(*m_server));
+        std::unique_ptr<EstReply> enroll(client->simpleEnroll(csr()));
+        QTRY_VERIFY(!m_server->received().isEmpty()); // the cacerts prefetch is in flight
+        delete client;
+        QTRY_VERIFY(enroll->isFinished());
+        QCOMPARE(enroll->error().code, ErrorCode::Cancelled);
+        QCOMPARE(m_server->count("POST", QStringLiteral("simpleenroll")), 0);
+    }
+
+    void autoDelete_replyDeletesItselfAfterFinished_andDeadContextIsNotCalled()
+    {
+        EstClient client(configFor(*m_server));
+        auto *context = new QObject;
+        int calls = 0;
+        EstReply *raw = client.fetchCaCerts();
+        raw->setAutoDelete(true);
+        QPointer<EstReply> reply = raw;
+        connect(raw, &EstReply::finished, context, [&calls] { ++calls; });
+        delete context;
+        QTRY_VERIFY(!reply); // finished, then deleted itself
+        QCOMPARE(calls, 0);
+    }
+
     void destroyingClient_withRequestsInFlight_isSafe()
     {
         m_server->enqueue(QStringLiteral("cacerts"), ScriptedAnswer::of(ScriptedAnswer::Action::Stall));
         auto *client = new EstClient(configFor(*m_server));
-        client->fetchCaCerts();
+        std::unique_ptr<EstReply> reply(client->fetchCaCerts());
         QTRY_VERIFY(!m_server->received().isEmpty());
         delete client;
         QTest::qWait(50);

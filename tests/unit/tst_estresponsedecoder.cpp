@@ -118,6 +118,19 @@ private Q_SLOTS:
         QVERIFY(!r.error().message.isEmpty());
     }
 
+    void decodeCertificates_moreThan64Certificates_isRefused()
+    {
+        auto certs = test::TestPki::sameNameCertificates(65);
+        QVERIFY(certs);
+        auto refused = EstResponseDecoder::decodeCertificates(test::TestPki::certsOnlyBase64(*certs));
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().code, ErrorCode::Parse);
+        QVERIFY2(refused.error().message.contains(QStringLiteral("64")), qPrintable(refused.error().toString()));
+        auto accepted = EstResponseDecoder::decodeCertificates(test::TestPki::certsOnlyBase64(certs->mid(0, 64)));
+        QVERIFY2(accepted, qPrintable(accepted ? QString() : accepted.error().toString()));
+        QCOMPARE(accepted->size(), 64);
+    }
+
     void decodeCsrAttributes_wrappedBase64_andEmpty()
     {
         crypto::CsrAttributes attrs;

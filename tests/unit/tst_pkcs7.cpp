@@ -1,7 +1,11 @@
 // Pkcs7: certs-only SignedData built and parsed (the EST /cacerts and enrollment answer), checked against
 // `openssl crl2pkcs7` output, any order of certificates, sortLeafFirst, and bad input.
 #include "CryptoFixtures.h"
+#include "TestPki.h"
+
 #include "crypto/Pkcs7.h"
+
+#include <QSet>
 
 #include <QTest>
 
@@ -93,6 +97,30 @@ private slots:
         // A single certificate, and an empty list, are returned unchanged.
         QCOMPARE(Pkcs7::sortLeafFirst({m_chain[0]}), QList<Certificate>{m_chain[0]});
         QVERIFY(Pkcs7::sortLeafFirst({}).isEmpty());
+    }
+
+    void sortLeafFirst_600SameNameCertificates_verifiesOnlyAlongOnePath()
+    {
+        // Every pair matches by name, none by signature: a pairwise sort verified 360,000 signatures.
+        auto certs = test::TestPki::sameNameCertificates(600);
+        QVERIFY2(certs, qPrintable(certs ? QString() : certs.error().toString()));
+        int signatureChecks = 0;
+        const QList<Certificate> sorted = Pkcs7::sortLeafFirst(*certs, &signatureChecks);
+        QCOMPARE(sorted.size(), certs->size());
+        QSet<QString> in, out;
+        for (const Certificate &c : *certs)
+            in.insert(c.fingerprintSha256());
+        for (const Certificate &c : sorted)
+            out.insert(c.fingerprintSha256());
+        QCOMPARE(out, in);
+        QVERIFY2(signatureChecks <= 16, qPrintable(QString::number(signatureChecks)));
+    }
+
+    void sortLeafFirst_chain_verifiesEachLinkOnce()
+    {
+        int signatureChecks = 0;
+        QCOMPARE(Pkcs7::sortLeafFirst({m_chain[2], m_chain[0], m_chain[1]}, &signatureChecks), m_chain);
+        QCOMPARE(signatureChecks, 2);
     }
 
     void parseCertsOnly_badInput_isParseError_data()
