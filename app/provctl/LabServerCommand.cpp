@@ -124,9 +124,13 @@ int runLabServer(const QStringList &args)
         QStringLiteral(
             "CSR attributes to serve: a DER/base64 file, or 'none' (204). Default: EC P-256 + ecdsa-with-SHA256."),
         QStringLiteral("FILE"));
+    const QCommandLineOption deadlineOpt(
+        QStringLiteral("request-deadline"),
+        QStringLiteral("Seconds a client has to send a request's headers and body (default 15; else 408 and close)."),
+        QStringLiteral("SECONDS"), QStringLiteral("15"));
     const QCommandLineOption quietOpt(QStringLiteral("quiet"), QStringLiteral("Do not log requests on stderr."));
     parser.addOptions({listenOpt, dirOpt, authOpt, userOpt, passOpt, passEnvOpt, retryOpt, daysOpt, labelOpt, nameOpt,
-                       attrsOpt, quietOpt});
+                       attrsOpt, deadlineOpt, quietOpt});
     if (!parser.parse(args))
         return usageError(parser.errorText());
     if (parser.isSet(QStringLiteral("help"))) {
@@ -150,8 +154,13 @@ int runLabServer(const QStringList &args)
     if (!ok || certDays < 1 || certDays > 36500)
         return usageError(QStringLiteral("--cert-days takes a number of days from 1 to 36500"));
 
+    const int deadline = parser.value(deadlineOpt).toInt(&ok);
+    if (!ok || deadline < 1 || deadline > 3600)
+        return usageError(QStringLiteral("--request-deadline takes seconds from 1 to 3600"));
+
     est::LabEstServer::Options options;
     options.auth = *auth;
+    options.requestDeadlineMs = deadline * 1000;
     options.retryAfterSeconds = retryAfter;
     options.labels = parser.values(labelOpt);
     if (options.auth == est::LabEstServer::AuthMode::Basic) {

@@ -47,7 +47,9 @@ Result<Tlv> readTlv(QByteArrayView data)
     if (pos >= size)
         return derError(QStringLiteral("truncated length"));
     const quint8 lenByte = p[pos++];
-    qsizetype length = 0;
+    // The length is accumulated in 64 bits from at most 4 octets (so it cannot overflow on any platform) and
+    // compared with what is left of the input before it is used in any arithmetic on positions.
+    quint64 length = 0;
     if (lenByte < 0x80) {
         length = lenByte;
     } else if (lenByte == 0x80) {
@@ -56,7 +58,7 @@ Result<Tlv> readTlv(QByteArrayView data)
         const int count = lenByte & 0x7f;
         if (count > 4)
             return derError(QStringLiteral("length field of %1 octets is too large").arg(count));
-        if (pos + count > size)
+        if (count > size - pos)
             return derError(QStringLiteral("truncated length"));
         if (p[pos] == 0)
             return derError(QStringLiteral("non-minimal length encoding"));
@@ -65,10 +67,10 @@ Result<Tlv> readTlv(QByteArrayView data)
         if (length < 0x80)
             return derError(QStringLiteral("non-minimal length encoding"));
     }
-    if (length > size - pos)
+    if (length > quint64(size - pos))
         return derError(QStringLiteral("value of %1 octets is truncated (%2 available)").arg(length).arg(size - pos));
-    tlv.content = data.sliced(pos, length);
-    tlv.whole = data.first(pos + length);
+    tlv.content = data.sliced(pos, qsizetype(length));
+    tlv.whole = data.first(pos + qsizetype(length));
     return tlv;
 }
 

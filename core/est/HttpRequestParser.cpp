@@ -41,12 +41,17 @@ bool isToken(QByteArrayView s)
     return true;
 }
 
-/// Parses a non-negative decimal (Content-Length) or hex (chunk size) number without overflow.
-bool parseNumber(QByteArrayView text, int base, qsizetype &out)
+enum class NumberResult { Ok, Invalid, TooLarge };
+
+/// Parses a non-negative decimal (Content-Length) or hex (chunk size) number no larger than `max`. The bound
+/// is checked before every multiplication and addition, so no digit string can overflow; leading zeros are
+/// fine (the caller bounds the line length).
+NumberResult parseNumber(QByteArrayView text, int base, qsizetype max, qsizetype &out)
 {
-    if (text.isEmpty() || text.size() > 16)
-        return false;
+    if (text.isEmpty())
+        return NumberResult::Invalid;
     qsizetype value = 0;
+    bool tooLarge = false;
     for (char c : text) {
         int digit = -1;
         if (c >= '0' && c <= '9')
@@ -56,13 +61,16 @@ bool parseNumber(QByteArrayView text, int base, qsizetype &out)
         else if (base == 16 && c >= 'A' && c <= 'F')
             digit = c - 'A' + 10;
         if (digit < 0)
-            return false;
-        if (value > (std::numeric_limits<qsizetype>::max() - digit) / base)
-            return false;
-        value = value * base + digit;
+            return NumberResult::Invalid;
+        if (tooLarge || value > (max - digit) / base)
+            tooLarge = true; // keep scanning: a bad character still makes the field invalid
+        else
+            value = value * base + digit;
     }
+    if (tooLarge)
+        return NumberResult::TooLarge;
     out = value;
-    return true;
+    return NumberResult::Ok;
 }
 
 } // namespace
@@ -81,6 +89,11 @@ HttpRequestParser::State HttpRequestParser::feed(QByteArrayView bytes)
         return m_state;
     m_buffer.append(bytes.data(), bytes.size());
     return parse();
+}
+
+qsizetype HttpRequestParser::maxHeldBytes() const
+{
+    return m_limits.maxHeaderBytes + m_limits.maxBodyBytes + kSlackBytes;
 }
 
 HttpRequestParser::State HttpRequestParser::parse()
@@ -138,7 +151,7 @@ HttpRequestParser::State HttpRequestParser::parseHead()
     if (end < 0) {
         if (m_buffer.size() - m_pos > m_limits.maxHeaderBytes)
             return failWith(431, "request header block too large");
-        compact();
+        compact(true);
         return State::NeedMore;
     }
     if (end - m_pos > m_limits.maxHeaderBytes)
@@ -219,10 +232,13 @@ HttpRequestParser::State HttpRequestParser::parseHead()
         return State::Complete; // phase done
     }
     m_contentLength = 0;
-    if (lengthHeaders > 0 && !parseNumber(lengthValue, 10, m_contentLength))
-        return failWith(400, "invalid Content-Length");
-    if (m_contentLength > m_limits.maxBodyBytes)
-        return failWith(413, "request body too large");
+    if (lengthHeaders > 0) {
+        switch (parseNumber(lengthValue, 10, m_limits.maxBodyBytes, m_contentLength)) {
+        case NumberResult::Ok: break;
+        case NumberResult::Invalid: return failWith(400, "invalid Content-Length");
+        case NumberResult::TooLarge: return failWith(413, "request body too large");
+        }
+    }
     m_phase = Phase::Body;
     return State::Complete;
 }
@@ -230,7 +246,7 @@ HttpRequestParser::State HttpRequestParser::parseHead()
 HttpRequestParser::State HttpRequestParser::parseBody()
 {
     if (m_buffer.size() - m_pos < m_contentLength) {
-        compact();
+        compact(true);
         return State::NeedMore;
     }
     m_current.body = m_buffer.mid(m_pos, m_contentLength);
@@ -249,15 +265,18 @@ HttpRequestParser::State HttpRequestParser::parseChunked()
             if (!takeLine(line, 1024, tooLong)) {
                 if (tooLong)
                     return failWith(400, "chunk size line too long");
-                compact();
+                compact(true);
                 return State::NeedMore;
             }
             const qsizetype semicolon = line.indexOf(';'); // chunk extensions are ignored
+            // Bounded by what the body may still take, checked before any arithmetic on the size.
             qsizetype size = 0;
-            if (!parseNumber(line.left(semicolon < 0 ? line.size() : semicolon).trimmed(), 16, size))
-                return failWith(400, "invalid chunk size");
-            if (m_current.body.size() + size > m_limits.maxBodyBytes)
-                return failWith(413, "request body too large");
+            const qsizetype room = m_limits.maxBodyBytes - m_current.body.size();
+            switch (parseNumber(line.left(semicolon < 0 ? line.size() : semicolon).trimmed(), 16, room, size)) {
+            case NumberResult::Ok: break;
+            case NumberResult::Invalid: return failWith(400, "invalid chunk size");
+            case NumberResult::TooLarge: return failWith(413, "request body too large");
+            }
             m_chunkRemaining = size;
             m_phase = size == 0 ? Phase::Trailers : Phase::ChunkData;
             break;
@@ -268,7 +287,7 @@ HttpRequestParser::State HttpRequestParser::parseChunked()
             m_pos += available;
             m_chunkRemaining -= available;
             if (m_chunkRemaining > 0) {
-                compact();
+                compact(true);
                 return State::NeedMore;
             }
             m_phase = Phase::ChunkDataEnd;
@@ -278,7 +297,7 @@ HttpRequestParser::State HttpRequestParser::parseChunked()
             // Exactly CRLF (or a bare LF) must follow the chunk data.
             const qsizetype available = m_buffer.size() - m_pos;
             if (available < 1 || (m_buffer.at(m_pos) == '\r' && available < 2)) {
-                compact();
+                compact(true);
                 return State::NeedMore;
             }
             if (m_buffer.at(m_pos) == '\n')
@@ -292,12 +311,15 @@ HttpRequestParser::State HttpRequestParser::parseChunked()
         }
         case Phase::Trailers: {
             QByteArray line;
-            if (!takeLine(line, m_limits.maxHeaderBytes, tooLong)) {
+            if (!takeLine(line, m_limits.maxHeaderBytes - m_trailerBytes, tooLong)) {
                 if (tooLong)
                     return failWith(431, "trailer too large");
-                compact();
+                compact(true);
                 return State::NeedMore;
             }
+            m_trailerBytes += line.size() + 1; // the trailer block as a whole is bounded like the header block
+            if (m_trailerBytes > m_limits.maxHeaderBytes)
+                return failWith(431, "trailer too large");
             if (line.isEmpty()) {
                 m_phase = Phase::Done;
                 return State::Complete;
@@ -309,9 +331,12 @@ HttpRequestParser::State HttpRequestParser::parseChunked()
     }
 }
 
-void HttpRequestParser::compact()
+void HttpRequestParser::compact(bool always)
 {
-    if (m_pos > 0 && m_pos >= m_buffer.size() / 2) {
+    // While a request is incomplete everything before m_pos is consumed and can go, which keeps heldBytes()
+    // within maxHeldBytes(). Between pipelined requests only drop it once it is half the buffer, so taking
+    // many small requests out of one big buffer stays linear.
+    if (m_pos > 0 && (always || m_pos >= m_buffer.size() / 2)) {
         m_buffer.remove(0, m_pos);
         m_pos = 0;
     }
@@ -325,9 +350,10 @@ HttpRequest HttpRequestParser::takeRequest()
     m_state = State::NeedMore;
     m_contentLength = 0;
     m_chunkRemaining = 0;
+    m_trailerBytes = 0;
     m_expectContinue = false;
     m_continueSent = false;
-    compact();
+    compact(false);
     return request;
 }
 

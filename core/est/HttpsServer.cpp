@@ -126,7 +126,7 @@ void HttpsServer::onPendingConnection()
         if (peer.certificateChainDer.isEmpty() && !socket->peerCertificate().isNull())
             peer.certificateChainDer.append(socket->peerCertificate().toDer());
         peer.tlsProtocol = protocolName(socket->sessionProtocol());
-        auto *connection = new HttpsConnection(this, socket, peer, m_options.limits, m_options.idleTimeoutMs);
+        auto *connection = new HttpsConnection(this, socket, peer, m_options);
         m_stats.openConnections++;
         connect(
             connection, &HttpsConnection::finished, this,
@@ -148,6 +148,12 @@ void HttpsServer::dispatch(HttpsConnection *connection, const HttpRequest &reque
 void HttpsServer::noteServed(int status, const HttpRequest &request)
 {
     Q_EMIT requestServed(status, request.method, request.path);
+}
+
+void HttpsServer::noteBuffered(qint64 inputBytes, qint64 outputBytes)
+{
+    m_stats.peakInputBytes = qMax(m_stats.peakInputBytes, inputBytes);
+    m_stats.peakQueuedOutputBytes = qMax(m_stats.peakQueuedOutputBytes, outputBytes);
 }
 
 } // namespace station::est

@@ -3,6 +3,9 @@
 // in order, idle timeouts, and responses that may be produced later (a handler can hand work to a thread
 // pool and answer when it is done). Client certificates are requested but never required at the TLS
 // level: the handler sees the presented chain and decides (an EST server answers 401, not a TLS alert).
+// Clients are untrusted: each request must arrive whole within a deadline (a client trickling bytes does
+// not keep its slot), a connection buffers a bounded amount of input (it stops reading, so TCP pushes back)
+// and of unsent output (it stops taking requests, and closes when the client does not read in time).
 #pragma once
 
 #include "Error.h"
@@ -32,9 +35,18 @@ public:
     struct Options {
         QSslConfiguration tls; ///< local certificate, key, CA list for client certificates
         HttpRequestParser::Limits limits;
-        int idleTimeoutMs = 30000; ///< close a keep-alive connection idle this long
+        int idleTimeoutMs = 30000; ///< close a keep-alive connection idle (no request begun) this long
         int handshakeTimeoutMs = 10000;
         int maxConnections = 1024;
+        /// A request's header block and body must be complete this long after its first byte (else 408 and
+        /// close); also how long unsent output may stay over maxQueuedOutputBytes before the connection is
+        /// closed. 0 = no deadline.
+        int requestDeadlineMs = 15000;
+        /// Decrypted + encrypted input a socket may buffer beyond what the request parser holds
+        /// (HttpRequestParser::maxHeldBytes()); reading stops there until the parser has room.
+        qint64 socketReadBufferBytes = 64 * 1024;
+        /// Above this much unsent output a connection answers nothing more until the client reads.
+        qint64 maxQueuedOutputBytes = 1024 * 1024;
     };
 
     /// What the handler knows about the client.
@@ -70,6 +82,11 @@ public:
         quint64 requests = 0;
         quint64 badRequests = 0;
         int openConnections = 0;
+        quint64 requestDeadlinesExpired = 0; ///< 408: a request did not arrive whole in time
+        quint64 stalledReadersClosed = 0;    ///< closed: the client did not read its answers in time
+        quint64 outputPauses = 0;            ///< times a connection stopped answering for unread output
+        qint64 peakInputBytes = 0;           ///< most input one connection held (parser + socket buffers)
+        qint64 peakQueuedOutputBytes = 0;    ///< most unsent output one connection held
     };
 
     HttpsServer(Options options, Handler handler, QObject *parent = nullptr);
@@ -92,6 +109,7 @@ private:
     void onPendingConnection();
     void dispatch(HttpsConnection *connection, const HttpRequest &request, quint64 requestNumber);
     void noteServed(int status, const HttpRequest &request);
+    void noteBuffered(qint64 inputBytes, qint64 outputBytes);
 
     Options m_options;
     Handler m_handler;

@@ -94,8 +94,14 @@ CsrAttributes LabEstServer::defaultCsrAttributes()
 }
 
 LabEstServer::LabEstServer(LabCa ca, Options options, QObject *parent)
-    : QObject(parent), m_ca(std::move(ca)), m_options(std::move(options))
-{}
+    : QObject(parent), m_ca(std::move(ca)), m_options(std::move(options)),
+      m_deferred(qMax(1, m_options.maxDeferredCsrs))
+{
+    m_options.maxConcurrentKeyGenerations = qMax(1, m_options.maxConcurrentKeyGenerations);
+    m_keygenPool.setMaxThreadCount(m_options.maxConcurrentKeyGenerations);
+    if (!m_options.keyGenerator)
+        m_options.keyGenerator = [](KeyType type) { return PrivateKey::generate(type); };
+}
 
 LabEstServer::~LabEstServer() = default;
 
@@ -121,6 +127,10 @@ Result<void> LabEstServer::listen(const QHostAddress &address, quint16 port)
     tls.setProtocol(QSsl::TlsV1_2OrLater);
     opts.tls = tls;
     opts.idleTimeoutMs = m_options.idleTimeoutMs;
+    opts.requestDeadlineMs = m_options.requestDeadlineMs;
+    opts.limits = m_options.requestLimits;
+    opts.socketReadBufferBytes = m_options.socketReadBufferBytes;
+    opts.maxQueuedOutputBytes = m_options.maxQueuedOutputBytes;
 
     delete m_server;
     m_server = new HttpsServer(
@@ -153,6 +163,13 @@ QUrl LabEstServer::baseUrl() const
 HttpsServer::Stats LabEstServer::stats() const
 {
     return m_server ? m_server->stats() : HttpsServer::Stats{};
+}
+
+LabEstServer::EstStats LabEstServer::estStats() const
+{
+    EstStats stats = m_estStats;
+    stats.deferredCsrs = m_deferred.size();
+    return stats;
 }
 
 void LabEstServer::close()
@@ -268,11 +285,9 @@ bool LabEstServer::shouldDefer(const CertificateRequest &csr)
     if (m_options.retryAfterSeconds <= 0)
         return false;
     const QByteArray id = Encoding::sha256(csr.toDer());
-    if (m_deferred.contains(id)) {
-        m_deferred.remove(id);
+    if (m_deferred.remove(id))
         return false;
-    }
-    m_deferred.insert(id);
+    m_deferred.insert(id); // bounded: a client inventing CSRs only pushes out the oldest ones
     return true;
 }
 
@@ -355,10 +370,24 @@ void LabEstServer::serverKeygen(const CertificateRequest &csr, const Answer &ans
 {
     // The key type follows the CSR's key (RFC 7030 §4.4.1); key generation (RSA takes a while) runs on the
     // thread pool so the server keeps serving other connections meanwhile.
+    // At most maxConcurrentKeyGenerations run at once; beyond that the client is told to come back rather
+    // than queued, so a flood of requests cannot pile up work (and connections) without bound.
+    if (m_estStats.keyGenerationsRunning >= m_options.maxConcurrentKeyGenerations) {
+        m_estStats.keyGenerationsRefused++;
+        HttpResponse response = HttpResponse::text(
+            503, "server key generation busy (" + QByteArray::number(m_estStats.keyGenerationsRunning) +
+                     " running): retry after " + QByteArray::number(m_options.busyRetryAfterSeconds) + " s");
+        response.setHeader("Retry-After", QByteArray::number(m_options.busyRetryAfterSeconds));
+        answer(response);
+        return;
+    }
     const KeyType type = csr.publicKey().keyType().value_or(KeyType::EcP256);
+    m_estStats.keyGenerationsRunning++;
+    m_estStats.peakKeyGenerationsRunning = qMax(m_estStats.peakKeyGenerationsRunning, m_estStats.keyGenerationsRunning);
     auto *watcher = new QFutureWatcher<Result<PrivateKey>>(this);
     connect(watcher, &QFutureWatcher<Result<PrivateKey>>::finished, this, [this, watcher, csr, answer] {
         watcher->deleteLater();
+        m_estStats.keyGenerationsRunning--;
         Result<PrivateKey> key = watcher->result();
         if (!key) {
             answer(HttpResponse::text(500, "server key generation failed"));
@@ -382,7 +411,8 @@ void LabEstServer::serverKeygen(const CertificateRequest &csr, const Answer &ans
         answer(response);
         wipe(response.body);
     });
-    watcher->setFuture(QtConcurrent::run([type] { return PrivateKey::generate(type); }));
+    watcher->setFuture(
+        QtConcurrent::run(&m_keygenPool, [generate = m_options.keyGenerator, type] { return generate(type); }));
 }
 
 } // namespace station::est

@@ -7,6 +7,12 @@ namespace station::est {
 namespace {
 
 constexpr qsizetype kMaxBoundary = 200; // RFC 2046 allows 70; be liberal but bounded
+// A serverkeygen answer has two parts with a few short header lines each. These bounds keep the parsed
+// result proportional to the input: without them a body of empty parts or one-character header lines
+// would cost far more memory as MimePart/header objects than the bytes it was sent in.
+constexpr int kMaxParts = 32;
+constexpr int kMaxHeaderLines = 64;
+constexpr qsizetype kMaxHeaderBlock = 16 * 1024;
 
 bool isLineBreakAt(QByteArrayView data, qsizetype pos, qsizetype &length)
 {
@@ -48,9 +54,13 @@ Result<QList<QPair<QByteArray, QByteArray>>> parseHeaders(QByteArrayView block)
 {
     QList<QPair<QByteArray, QByteArray>> headers;
     const QList<QByteArray> lines = block.toByteArray().replace("\r\n", "\n").split('\n');
+    int count = 0;
     for (const QByteArray &line : lines) {
         if (line.isEmpty())
             continue;
+        if (++count > kMaxHeaderLines)
+            return fail(ErrorCode::Parse,
+                        QStringLiteral("A multipart part has more than %1 header lines").arg(kMaxHeaderLines));
         if ((line.startsWith(' ') || line.startsWith('\t')) && !headers.isEmpty()) {
             headers.last().second += ' ' + line.trimmed();
             continue;
@@ -62,6 +72,14 @@ Result<QList<QPair<QByteArray, QByteArray>>> parseHeaders(QByteArrayView block)
         headers.append({line.left(colon).trimmed(), line.mid(colon + 1).trimmed()});
     }
     return headers;
+}
+
+/// A parse error after wiping what was already split off (a key part must not linger).
+std::unexpected<Error> failParts(QList<MimePart> &parts, const QString &message)
+{
+    for (MimePart &p : parts)
+        p.wipe();
+    return fail(ErrorCode::Parse, message);
 }
 
 } // namespace
@@ -190,9 +208,11 @@ Result<QList<MimePart>> MultipartParser::parse(QByteArrayView body, QByteArrayVi
         if (isLineBreakAt(body, pos, lb)) {
             bodyStart = pos + lb;
         } else {
-            const qsizetype crlf = body.sliced(pos).indexOf("\r\n\r\n");
-            const qsizetype lf = body.sliced(pos).indexOf("\n\n");
-            const qsizetype mixed = body.sliced(pos).indexOf("\n\r\n");
+            // Look for the end of the headers only as far as a header block may reach.
+            const QByteArrayView window = body.sliced(pos, qMin(body.size() - pos, kMaxHeaderBlock + 4));
+            const qsizetype crlf = window.indexOf("\r\n\r\n");
+            const qsizetype lf = window.indexOf("\n\n");
+            const qsizetype mixed = window.indexOf("\n\r\n");
             qsizetype best = -1, skip = 0;
             for (auto [at, len] :
                  {std::pair{crlf, qsizetype(4)}, std::pair{lf, qsizetype(2)}, std::pair{mixed, qsizetype(3)}}) {
@@ -201,19 +221,28 @@ Result<QList<MimePart>> MultipartParser::parse(QByteArrayView body, QByteArrayVi
                     skip = len;
                 }
             }
+            if (best < 0 && window.size() < body.size() - pos)
+                return failParts(
+                    parts,
+                    QStringLiteral("A multipart part's header block is larger than %1 bytes").arg(kMaxHeaderBlock));
             if (best < 0)
                 break; // truncated inside the headers
             headerEnd = pos + best;
             bodyStart = pos + best + skip;
         }
         auto headers = parseHeaders(body.sliced(pos, headerEnd - pos));
-        if (!headers)
+        if (!headers) {
+            for (MimePart &p : parts)
+                p.wipe();
             return fail(headers.error());
+        }
         part.headers = std::move(*headers);
 
         const qsizetype next = findDelimiter(body, delimiter, bodyStart, contentEnd);
         if (next < 0)
             break; // no delimiter after this part's content: truncated
+        if (parts.size() >= kMaxParts)
+            return failParts(parts, QStringLiteral("The multipart body has more than %1 parts").arg(kMaxParts));
         part.body = body.sliced(bodyStart, contentEnd - bodyStart).toByteArray();
         parts.append(std::move(part));
         pos = next;

@@ -1,7 +1,9 @@
 // A strict-where-it-matters, liberal-elsewhere parser for the multipart/mixed bodies of EST serverkeygen
 // answers (RFC 7030 §4.4.2, RFC 2046 §5.1): CRLF or bare LF line ends, preamble and epilogue, folded
 // headers, quoted or bare boundary parameters. A body without its closing delimiter is rejected as
-// truncated, because a cut-off key or certificate part must never be taken for a whole one.
+// truncated, because a cut-off key or certificate part must never be taken for a whole one. The number of
+// parts, header lines per part and the size of a part's header block are bounded, so what parsing builds
+// stays proportional to the (already size-limited) body.
 #pragma once
 
 #include "Error.h"

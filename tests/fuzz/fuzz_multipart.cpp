@@ -33,8 +33,12 @@ int fuzzMultipart(const uint8_t *data, size_t size)
         }
         if (parts->isEmpty())
             fuzz::fuzzFailure("parse: success without parts");
+        if (parts->size() > 32)
+            fuzz::fuzzFailure("parse: more parts than the bound");
         qsizetype total = 0;
         for (const MimePart &p : *parts) {
+            if (p.headers.size() > 64)
+                fuzz::fuzzFailure("parse: more header lines than the bound");
             total += p.body.size();
             (void)p.mediaType();
             (void)MultipartParser::headerParameter(p.header("Content-Type"), "smime-type");

@@ -200,6 +200,14 @@ private slots:
         QTest::newRow("trailing byte") << QByteArray::fromHex("300000") << false;
         QTest::newRow("empty") << QByteArray() << false;
         QTest::newRow("one byte") << QByteArray::fromHex("30") << false;
+        // Length fields at and past the bounds: never trusted before being compared with the input left.
+        QTest::newRow("4-octet length 0xffffffff") << QByteArray::fromHex("3084ffffffff3000") << false;
+        QTest::newRow("4-octet length 0x7fffffff") << QByteArray::fromHex("30847fffffff3000") << false;
+        QTest::newRow("5-octet length") << QByteArray::fromHex("30850100000000") << false;
+        QTest::newRow("8-octet length") << QByteArray::fromHex("3088ffffffffffffffff") << false;
+        QTest::newRow("length octets cut off") << QByteArray::fromHex("3084ffff") << false;
+        QTest::newRow("length one past the end") << QByteArray::fromHex("3004050000") << false;
+        QTest::newRow("high tag, 4-octet length") << QByteArray::fromHex("1f8101840000008000") << false;
     }
 
     void isSingleDerObject()

@@ -92,7 +92,15 @@ private Q_SLOTS:
         QTest::newRow("unknown transfer coding")
             << QByteArray("POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n") << 501;
         QTest::newRow("huge length") << QByteArray("POST / HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\n")
-                                     << 400;
+                                     << 413;
+        QTest::newRow("length past qsizetype")
+            << QByteArray("POST / HTTP/1.1\r\nContent-Length: 9223372036854775808\r\n\r\n") << 413;
+        QTest::newRow("chunk size past qsizetype")
+            << QByteArray("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n10000000000000000\r\n") << 413;
+        QTest::newRow("chunk size overflowing the body size")
+            << QByteArray("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n7fffffffffffffff\r\n") << 413;
+        QTest::newRow("chunk size one past the body limit")
+            << QByteArray("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n100000\r\n") << 413;
         QTest::newRow("body over limit") << QByteArray("POST / HTTP/1.1\r\nContent-Length: 2000000\r\n\r\n") << 413;
         QTest::newRow("bad chunk size") << QByteArray("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")
                                         << 400;
@@ -113,6 +121,81 @@ private Q_SLOTS:
         QVERIFY(!parser.errorMessage().isEmpty());
         // Once in error, the parser stays there.
         QCOMPARE(parser.feed("GET / HTTP/1.1\r\n\r\n"), State::Error);
+    }
+
+    void parse_chunkedBodyAtTheLimit_isAccepted()
+    {
+        // 0xfffff + 1 = exactly 1 MiB: the bound is inclusive.
+        QByteArray raw = "POST /e HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\nfffff\r\n";
+        raw += QByteArray(0xfffff, 'b') + "\r\n0\r\n\r\n";
+        HttpRequestParser parser;
+        QCOMPARE(parser.feed(raw), State::Complete);
+        QCOMPARE(parser.takeRequest().body.size(), qsizetype(1024 * 1024));
+    }
+
+    void parse_leadingZerosInLength_areAccepted()
+    {
+        HttpRequestParser parser;
+        QCOMPARE(parser.feed("POST / HTTP/1.1\r\nContent-Length: 000000000000000000000003\r\n\r\nabc"),
+                 State::Complete);
+        QCOMPARE(parser.takeRequest().body, QByteArray("abc"));
+    }
+
+    void parse_hugeChunkStreamed_isRejectedBeforeTheLimitIsPassed()
+    {
+        // The overflowing chunk size used to wrap the "body + chunk > limit" check and let the client stream
+        // without bound; now it is refused and the parser never holds more than its limit meanwhile.
+        HttpRequestParser parser;
+        QCOMPARE(parser.feed("POST /e HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n"), State::NeedMore);
+        State state = parser.feed("7fffffffffffffff\r\n");
+        const QByteArray piece(64 * 1024, 'x');
+        for (int i = 0; i < 32 && state == State::NeedMore; ++i) {
+            state = parser.feed(piece);
+            QVERIFY(parser.heldBytes() <= parser.maxHeldBytes());
+        }
+        QCOMPARE(state, State::Error);
+        QCOMPARE(parser.errorStatus(), 413);
+    }
+
+    void parse_endlessTrailers_431()
+    {
+        HttpRequestParser parser;
+        State state = parser.feed("POST /e HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n");
+        for (int i = 0; i < 10000 && state == State::NeedMore; ++i)
+            state = parser.feed("X-Trailer: some value\r\n");
+        QCOMPARE(state, State::Error);
+        QCOMPARE(parser.errorStatus(), 431);
+    }
+
+    void heldBytes_whileIncomplete_staysWithinTheLimit_data()
+    {
+        QTest::addColumn<QByteArray>("head");
+        QTest::addColumn<QByteArray>("filler");
+        QTest::newRow("header block") << QByteArray("GET / HTTP/1.1\r\nA: ") << QByteArray("a");
+        QTest::newRow("content-length body")
+            << QByteArray("POST / HTTP/1.1\r\nContent-Length: 1048576\r\n\r\n") << QByteArray("b");
+        QTest::newRow("chunked body") << QByteArray("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n")
+                                      << QByteArray("400\r\n" + QByteArray(1024, 'c') + "\r\n");
+        QTest::newRow("chunk size line") << QByteArray("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n")
+                                         << QByteArray("0");
+        QTest::newRow("blank lines before a request") << QByteArray() << QByteArray("\r\n");
+    }
+
+    void heldBytes_whileIncomplete_staysWithinTheLimit()
+    {
+        QFETCH(QByteArray, head);
+        QFETCH(QByteArray, filler);
+        HttpRequestParser parser;
+        State state = parser.feed(head);
+        qsizetype fed = head.size();
+        const QByteArray piece = filler.repeated(qMax<qsizetype>(1, 4096 / filler.size()));
+        while (state == State::NeedMore && fed < 3 * 1024 * 1024) {
+            state = parser.feed(piece);
+            fed += piece.size();
+            if (state == State::NeedMore)
+                QVERIFY2(parser.heldBytes() <= parser.maxHeldBytes(), qPrintable(QString::number(parser.heldBytes())));
+        }
+        QVERIFY(parser.maxHeldBytes() <= 16 * 1024 + 1024 * 1024 + 4096);
     }
 
     void parse_tooManyHeaders_431()

@@ -120,6 +120,38 @@ private Q_SLOTS:
         QCOMPARE(parts.error().code, station::ErrorCode::Parse);
     }
 
+    void parse_amplifyingBodies_areRejected_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("thousands of empty parts") << (QByteArray("--b\n\n").repeated(5000) + "--b--") << "parts";
+        QTest::newRow("thousands of header lines")
+            << ("--b\n" + QByteArray("a:b\n").repeated(200) + "\nK\n--b--") << "header lines";
+        QTest::newRow("a header block past the limit")
+            << ("--b\nX: " + QByteArray(20000, 'v') + "\n\nK\n--b--") << "header block";
+    }
+    void parse_amplifyingBodies_areRejected()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(QString, reason);
+        auto parts = MultipartParser::parse(body, "b");
+        QVERIFY(!parts.has_value());
+        QCOMPARE(parts.error().code, station::ErrorCode::Parse);
+        QVERIFY2(parts.error().message.contains(reason), qPrintable(parts.error().message));
+    }
+
+    void parse_atTheLimits_isAccepted()
+    {
+        QByteArray body;
+        for (int i = 0; i < 32; ++i)
+            body += "--b\r\n" + QByteArray("H: v\r\n").repeated(64) + "\r\npart\r\n";
+        body += "--b--\r\n";
+        auto parts = MultipartParser::parse(body, "b");
+        QVERIFY2(parts.has_value(), qPrintable(parts ? QString() : parts.error().message));
+        QCOMPARE(parts->size(), 32);
+        QCOMPARE(parts->last().headers.size(), 64);
+    }
+
     void guessBoundary_fromFirstLine()
     {
         auto b = MultipartParser::guessBoundary("\r\n--estServerLamassuBoundary\r\nContent-Type: x\r\n");
