@@ -237,13 +237,15 @@ Result<std::unique_ptr<Manifest>> Manifest::open(const QString &path, Access acc
     if (!db)
         return fail(db.error());
     std::unique_ptr<Manifest> m(new Manifest(std::move(*db), QUuid::createUuid().toString(QUuid::WithoutBraces)));
-    auto version = m->m_db->prepare(QStringLiteral("PRAGMA user_version"));
-    if (!version)
-        return fail(version.error());
-    if (auto row = version->step(); !row)
-        return fail(row.error().withRemedy(
-            QStringLiteral("The file is not a readable manifest: keep it for the supervisor, start a new one.")));
-    m->m_version = int(version->int64(0));
+    {
+        auto version = m->m_db->prepare(QStringLiteral("PRAGMA user_version"));
+        if (!version)
+            return fail(version.error());
+        if (auto row = version->step(); !row)
+            return fail(row.error().withRemedy(
+                QStringLiteral("The file is not a readable manifest: keep it for the supervisor, start a new one.")));
+        m->m_version = int(version->int64(0));
+    } // finalized: an open statement would hold a read transaction
     if (m->m_version > kSchemaVersion)
         return fail(ErrorCode::Database,
                     QStringLiteral("The manifest %1 was written by a newer station (schema %2; this one knows %3)")
