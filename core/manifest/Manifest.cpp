@@ -181,7 +181,9 @@ Manifest::~Manifest() = default;
 
 QString Manifest::defaultPath()
 {
-    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/manifest.sqlite");
+    // One manifest per station, shared by provstation and provctl (not per executable).
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+           QStringLiteral("/provisioning-station/manifest.sqlite");
 }
 
 const QString &Manifest::path() const

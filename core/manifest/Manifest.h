@@ -53,7 +53,8 @@ public:
     /// Opens or creates the manifest and migrates it to kSchemaVersion (ReadWrite). A ReadOnly manifest
     /// of an older version is read as it is.
     [[nodiscard]] static Result<std::unique_ptr<Manifest>> open(const QString &path, Access access = Access::ReadWrite);
-    /// The XDG data location: ~/.local/share/<app>/manifest.sqlite (QStandardPaths::AppDataLocation).
+    /// The XDG data location shared by provstation and provctl: ~/.local/share/provisioning-station/
+    /// manifest.sqlite on Linux (QStandardPaths::GenericDataLocation; %LOCALAPPDATA% on Windows).
     [[nodiscard]] static QString defaultPath();
     /// The statements that create schema version `version` from version - 1 (1 = from nothing).
     [[nodiscard]] static QStringList migration(int version);

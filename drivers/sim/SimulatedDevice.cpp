@@ -16,7 +16,10 @@ SimulatedDevice::SimulatedDevice(SimulatorOptions options, QObject *parent)
     m_paceTimer.setTimerType(Qt::PreciseTimer);
     connect(&m_paceTimer, &QTimer::timeout, this, &SimulatedDevice::pump);
     connect(m_pty, &PseudoTerminal::writable, this, &SimulatedDevice::pump);
-    connect(m_pty, &PseudoTerminal::received, this, [this](const QByteArray &bytes) { onReceived(bytes); });
+    connect(m_pty, &PseudoTerminal::received, this, [this](const QByteArray &bytes) {
+        m_bytesReceived += bytes.size();
+        onReceived(bytes);
+    });
     m_clock.start();
 }
 

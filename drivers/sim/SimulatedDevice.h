@@ -39,6 +39,8 @@ public:
     [[nodiscard]] DeviceStorage &storage() { return m_storage; }
     [[nodiscard]] const DeviceStorage &storage() const { return m_storage; }
     [[nodiscard]] qint64 bytesSent() const { return m_bytesSent; }
+    /// Bytes the station sent to the unit.
+    [[nodiscard]] qint64 bytesReceived() const { return m_bytesReceived; }
     [[nodiscard]] int unplugCount() const { return m_unplugs; }
     [[nodiscard]] virtual QString protocolName() const = 0;
 
@@ -84,6 +86,7 @@ private:
     qint64 m_lastPumpMs = 0;
     double m_credit = 0;
     qint64 m_bytesSent = 0;
+    qint64 m_bytesReceived = 0;
     int m_unplugs = 0;
     bool m_disconnectAfterBytesFired = false;
     bool m_disconnectAtFired = false;
