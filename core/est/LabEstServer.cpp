@@ -253,11 +253,16 @@ std::optional<HttpResponse> LabEstServer::checkAuth(const QString &operation, co
     if (verified && clientCert)
         *clientCert = *verified;
 
+    // Authorization: a unit's own certificate (what issue() hands out) only renews itself - simplereenroll,
+    // whose subject and subjectAltName enroll() checks against it. Enrolling any subject under mTLS takes
+    // the enrollment credential (the bootstrap certificate, marked with LabCa::kEnrollmentPolicyOid).
     if (operation == QLatin1String("simplereenroll")) {
         if (!verified)
             return unauthorized("simplereenroll requires the current certificate as the TLS client certificate: " +
                                     verified.error().message.toUtf8(),
                                 false);
+        if (auto usable = LabCa::checkClientUsage(*verified); !usable)
+            return HttpResponse::text(403, usable.error().message.toUtf8());
         return std::nullopt;
     }
     switch (m_options.auth) {
@@ -265,6 +270,13 @@ std::optional<HttpResponse> LabEstServer::checkAuth(const QString &operation, co
     case AuthMode::MutualTls:
         if (!verified)
             return unauthorized("client certificate required: " + verified.error().message.toUtf8(), false);
+        if (auto usable = LabCa::checkClientUsage(*verified); !usable)
+            return HttpResponse::text(403, usable.error().message.toUtf8());
+        if (!LabCa::isEnrollmentCredential(*verified))
+            return HttpResponse::text(
+                403, operation.toLatin1() + " needs the bootstrap credential; the client certificate (" +
+                         verified->subject().toString().toUtf8() +
+                         ") is a unit certificate, which may only simplereenroll its own subject");
         return std::nullopt;
     case AuthMode::Basic: {
         const QByteArray authorization = request.header("Authorization");
