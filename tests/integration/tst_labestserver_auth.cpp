@@ -1,5 +1,6 @@
 // Who may do what on the lab EST server under mTLS, in process over real TLS: the bootstrap credential
-// (lab enrollment policy) enrolls any subject; a unit's own certificate only re-enrolls itself; a
+// (lab enrollment policy) enrolls any subject; a unit's own certificate only renews itself (simplereenroll,
+// serverkeygen with its own subject and SAN); a
 // certificate not made for TLS client authentication (keyUsage without digitalSignature, no clientAuth,
 // the server's own certificate) is refused with 403 and a reason; no certificate is 401.
 #include "RawTlsClient.h"
@@ -150,10 +151,21 @@ private Q_SLOTS:
         const auto response = request(&m_unit, operation, csrBody(subject));
         QVERIFY(response.has_value());
         QCOMPARE(response->status, 403);
-        QVERIFY2(response->body.contains("needs the bootstrap credential") &&
-                     response->body.contains("may only simplereenroll its own subject"),
+        QVERIFY2(response->body.contains("needs the bootstrap credential") && response->body.contains("its own"),
                  response->body.constData());
         QCOMPARE(response->body.count('\n'), 1); // one line, like the other refusals
+    }
+
+    void unitCertificate_serverkeygenForItself_isAllowed()
+    {
+        // The seed guide renews a unit by serverkeygen with its own certificate: same subject and SAN.
+        const auto response =
+            request(&m_unit, "serverkeygen",
+                    makeCsr(QStringLiteral("unit-7"), *crypto::PrivateKey::generate(crypto::KeyType::EcP256))
+                        .toDer()
+                        .toBase64());
+        QVERIFY(response.has_value());
+        QCOMPARE(response->status, 200);
     }
 
     void unitCertificate_reenrollsItself()
