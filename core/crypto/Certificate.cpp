@@ -227,6 +227,36 @@ QStringList Certificate::extendedKeyUsages() const
     return x509::fromExtendedKeyUsage(eku.get());
 }
 
+std::optional<unsigned> Certificate::keyUsage() const
+{
+    if (!m_cert)
+        return std::nullopt;
+    Asn1BitStringPtr bits(static_cast<ASN1_BIT_STRING *>(X509_get_ext_d2i(m_cert, NID_key_usage, nullptr, nullptr)));
+    clearOpenSslErrors();
+    if (!bits)
+        return std::nullopt;
+    return x509::keyUsageMask(bits.get());
+}
+
+QStringList Certificate::certificatePolicies() const
+{
+    if (!m_cert)
+        return {};
+    auto *policies =
+        static_cast<CERTIFICATEPOLICIES *>(X509_get_ext_d2i(m_cert, NID_certificate_policies, nullptr, nullptr));
+    clearOpenSslErrors();
+    QStringList result;
+    for (int i = 0; i < sk_POLICYINFO_num(policies); ++i) {
+        const POLICYINFO *info = sk_POLICYINFO_value(policies, i);
+        char text[128];
+        const int length = OBJ_obj2txt(text, sizeof(text), info->policyid, 1);
+        if (length > 0 && length < int(sizeof(text)))
+            result.append(QString::fromLatin1(text, length));
+    }
+    CERTIFICATEPOLICIES_free(policies);
+    return result;
+}
+
 QString Certificate::fingerprintSha256() const
 {
     return m_cert ? Encoding::sha256Hex(toDer()) : QString();

@@ -12,6 +12,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+
 typedef struct x509_st X509;
 
 namespace station::crypto {
@@ -49,9 +51,13 @@ public:
     [[nodiscard]] QDateTime notAfter() const;  ///< UTC
     [[nodiscard]] bool isValidAt(const QDateTime &when) const;
     [[nodiscard]] QList<SubjectAltName> subjectAltNames() const;
-    [[nodiscard]] bool isCa() const;             ///< basicConstraints cA=TRUE
-    [[nodiscard]] bool isSelfSigned() const;     ///< subject == issuer and the signature verifies with its own key
+    [[nodiscard]] bool isCa() const;         ///< basicConstraints cA=TRUE
+    [[nodiscard]] bool isSelfSigned() const; ///< subject == issuer and the signature verifies with its own key
     [[nodiscard]] QStringList extendedKeyUsages() const; ///< dotted OIDs
+    /// keyUsage as a KeyUsageBit mask; nullopt when the certificate has no keyUsage extension.
+    [[nodiscard]] std::optional<unsigned> keyUsage() const;
+    /// The policy identifiers of the certificatePolicies extension, dotted; empty when there is none.
+    [[nodiscard]] QStringList certificatePolicies() const;
     /// SHA-256 over the DER, lower-case hex without separators (64 characters).
     [[nodiscard]] QString fingerprintSha256() const;
     /// SHA-256 as "AB:CD:..." (what operators compare on screen and `openssl x509 -fingerprint` prints).

@@ -7,6 +7,7 @@
 #include <openssl/x509v3.h>
 
 #include <ctime>
+#include <memory>
 
 namespace station::crypto {
 
@@ -127,6 +128,31 @@ Result<Certificate> build(const CertificateProfile &profile, const PrivateKey &s
         if (auto r = addExtension(cert.get(), NID_ext_key_usage, eku->get(), false, QStringLiteral("extendedKeyUsage"));
             !r)
             return fail(r.error());
+    }
+    if (!profile.certificatePolicies.isEmpty()) {
+        // certificatePolicies ::= SEQUENCE OF PolicyInformation { policyIdentifier } (RFC 5280 §4.2.1.4).
+        // OpenSSL's OID parser, because policy OIDs under 2.25 have 128-bit arcs.
+        std::unique_ptr<CERTIFICATEPOLICIES, decltype([](CERTIFICATEPOLICIES *p) { CERTIFICATEPOLICIES_free(p); })>
+            policies(CERTIFICATEPOLICIES_new());
+        if (!policies)
+            return fail(takeOpenSslError(QStringLiteral("Allocating certificatePolicies")));
+        for (const QString &policy : profile.certificatePolicies) {
+            ASN1_OBJECT *oid = OBJ_txt2obj(policy.toLatin1().constData(), 1);
+            POLICYINFO *info = oid ? POLICYINFO_new() : nullptr;
+            if (!info) {
+                ASN1_OBJECT_free(oid);
+                return fail(ErrorCode::InvalidArgument,
+                            QStringLiteral("\"%1\" is not a dotted OBJECT IDENTIFIER").arg(policy),
+                            takeOpenSslError(QStringLiteral("certificatePolicies")).detail);
+            }
+            info->policyid = oid;
+            if (!sk_POLICYINFO_push(policies.get(), info)) {
+                POLICYINFO_free(info);
+                return fail(takeOpenSslError(QStringLiteral("Building certificatePolicies")));
+            }
+        }
+        if (X509_add1_ext_i2d(cert.get(), NID_certificate_policies, policies.get(), 0, X509V3_ADD_DEFAULT) != 1)
+            return fail(takeOpenSslError(QStringLiteral("Adding certificatePolicies")));
     }
     if (!profile.subjectAltNames.isEmpty()) {
         auto names = x509::toGeneralNames(profile.subjectAltNames);

@@ -18,14 +18,15 @@ namespace station::crypto {
 struct CertificateProfile {
     DistinguishedName subject;
     QList<SubjectAltName> subjectAltNames;
-    QDateTime notBefore;               ///< default (invalid): now - 5 minutes
-    QDateTime notAfter;                ///< default (invalid): notBefore + validityDays
+    QDateTime notBefore; ///< default (invalid): now - 5 minutes
+    QDateTime notAfter;  ///< default (invalid): notBefore + validityDays
     int validityDays = 365;
     bool isCa = false;
-    int pathLength = -1;               ///< for CAs; -1 = unlimited
-    unsigned keyUsage = 0;             ///< KeyUsageBit mask; 0 = a sensible default for isCa
-    QStringList extendedKeyUsages;     ///< dotted OIDs or short names
-    QByteArray serial;                 ///< big-endian bytes; empty = 16 random bytes (positive)
+    int pathLength = -1;             ///< for CAs; -1 = unlimited
+    unsigned keyUsage = 0;           ///< KeyUsageBit mask; 0 = a sensible default for isCa
+    QStringList extendedKeyUsages;   ///< dotted OIDs or short names
+    QStringList certificatePolicies; ///< dotted policy OIDs (certificatePolicies, no qualifiers)
+    QByteArray serial;               ///< big-endian bytes; empty = 16 random bytes (positive)
 };
 
 class CertificateIssuer

@@ -163,17 +163,25 @@ Result<LabCa> LabCa::openOrCreate(const Options &options)
         ca.m_serverKey = *key;
     }
 
-    // The bootstrap client credential that `--auth mtls` accepts (what a factory's bootstrap PKI issues).
+    // The bootstrap client credential that `--auth mtls` accepts for enrollment (what a factory's bootstrap
+    // PKI issues), marked with the enrollment policy. One from before the policy existed gets a new
+    // certificate for its key, so whoever holds bootstrap-key.pem keeps working.
     bool needBootstrap = true;
+    std::optional<PrivateKey> bootstrapKey;
     if (QFile::exists(ca.path(kBootstrapCert)) && QFile::exists(ca.path(kBootstrapKey))) {
         auto pair = loadPair(ca.path(kBootstrapCert), ca.path(kBootstrapKey));
         if (pair && pair->first.isValidAt(now.addDays(1)) && pair->first.isSignedBy(ca.m_caCert)) {
-            ca.m_bootstrapCert = pair->first;
-            needBootstrap = false;
+            if (isEnrollmentCredential(pair->first)) {
+                ca.m_bootstrapCert = pair->first;
+                needBootstrap = false;
+            } else {
+                qCInfo(lcLabCa) << "re-issuing the bootstrap certificate with the enrollment policy";
+                bootstrapKey = pair->second;
+            }
         }
     }
     if (needBootstrap) {
-        auto key = PrivateKey::generate(KeyType::EcP256);
+        auto key = bootstrapKey ? Result<PrivateKey>(*bootstrapKey) : PrivateKey::generate(KeyType::EcP256);
         if (!key)
             return fail(key.error());
         CertificateProfile profile;
@@ -182,6 +190,7 @@ Result<LabCa> LabCa::openOrCreate(const Options &options)
         profile.validityDays = 825;
         profile.keyUsage = DigitalSignature;
         profile.extendedKeyUsages = {QStringLiteral("clientAuth")};
+        profile.certificatePolicies = {QString::fromLatin1(kEnrollmentPolicyOid)};
         auto cert = CertificateIssuer::issue(profile, *key, ca.m_caCert, ca.m_caKey);
         if (!cert)
             return fail(cert.error());
@@ -205,7 +214,8 @@ Result<Certificate> LabCa::issue(const CertificateRequest &csr, const PrivateKey
     profile.keyUsage = DigitalSignature;
     if (key.algorithmName().startsWith(QStringLiteral("RSA")))
         profile.keyUsage |= KeyEncipherment;
-    profile.extendedKeyUsages = {QStringLiteral("clientAuth")};
+    profile.extendedKeyUsages = {QStringLiteral("clientAuth")}; // to authenticate its own simplereenroll
+    // Never the enrollment policy: a unit's certificate must not let it enroll other identities.
     return CertificateIssuer::issue(profile, key, m_caCert, m_caKey);
 }
 
@@ -218,6 +228,30 @@ Result<Certificate> LabCa::verifyClient(const QList<Certificate> &chain) const
     if (!verified)
         return fail(Error(ErrorCode::Authentication, verified.error().message, verified.error().detail));
     return chain.first();
+}
+
+Result<void> LabCa::checkClientUsage(const Certificate &cert)
+{
+    auto refuse = [](const QString &why) {
+        return fail(ErrorCode::Authentication,
+                    QStringLiteral("the client certificate is not for TLS client authentication: %1").arg(why));
+    };
+    const std::optional<unsigned> usage = cert.keyUsage();
+    if (!usage)
+        return refuse(QStringLiteral("it has no keyUsage"));
+    if (!(*usage & DigitalSignature))
+        return refuse(QStringLiteral("its keyUsage lacks digitalSignature"));
+    const QStringList eku = cert.extendedKeyUsages();
+    if (eku.isEmpty())
+        return refuse(QStringLiteral("it has no extendedKeyUsage"));
+    if (!eku.contains(QStringLiteral("1.3.6.1.5.5.7.3.2")))
+        return refuse(QStringLiteral("its extendedKeyUsage lacks clientAuth"));
+    return {};
+}
+
+bool LabCa::isEnrollmentCredential(const Certificate &cert)
+{
+    return cert.certificatePolicies().contains(QString::fromLatin1(kEnrollmentPolicyOid));
 }
 
 } // namespace station::est

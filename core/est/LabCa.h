@@ -2,6 +2,11 @@
 // certificate for the loopback names, and a bootstrap client certificate, kept as PEM files in a folder
 // that is created on first start and reused afterwards. Keys are written with mode 0600: the lab folder
 // is where the user asked for them to live.
+//
+// Two kinds of client certificate come from this CA. The bootstrap credential carries the lab's enrollment
+// policy (certificatePolicies kEnrollmentPolicyOid): it may enroll any subject (simpleenroll, serverkeygen).
+// Unit certificates (issue()) never carry it - whatever the CSR asks for, only subject and subjectAltName
+// are copied - so a unit's certificate authorizes nothing but renewing itself (simplereenroll).
 #pragma once
 
 #include "Error.h"
@@ -33,6 +38,9 @@ public:
     static constexpr const char *kServerKey = "server-key.pem";
     static constexpr const char *kBootstrapCert = "bootstrap-cert.pem";
     static constexpr const char *kBootstrapKey = "bootstrap-key.pem";
+    /// Policy OID marking a certificate as an enrollment (bootstrap) credential of this lab CA. Under the
+    /// UUID arc 2.25 (ITU-T X.667), so it needs no registration and collides with nobody's.
+    static constexpr const char *kEnrollmentPolicyOid = "2.25.88455938883775093017360780113110085666";
 
     /// Loads the CA from `options.directory`, creating what is missing (a new CA only when there is no
     /// CA at all; the server certificate is re-issued when it lacks a requested name or has expired).
@@ -53,6 +61,12 @@ public:
 
     /// Verifies a client certificate chain (leaf first) against the lab CA.
     [[nodiscard]] Result<crypto::Certificate> verifyClient(const QList<crypto::Certificate> &chain) const;
+    /// A leaf fit for TLS client authentication: keyUsage with digitalSignature and extendedKeyUsage with
+    /// clientAuth, both present (the lab CA always sets them). Authorization error with the reason otherwise.
+    [[nodiscard]] static Result<void> checkClientUsage(const crypto::Certificate &cert);
+    /// Whether `cert` is an enrollment credential (carries kEnrollmentPolicyOid). Only meaningful for a
+    /// certificate verifyClient() accepted.
+    [[nodiscard]] static bool isEnrollmentCredential(const crypto::Certificate &cert);
 
 private:
     Options m_options;

@@ -239,7 +239,8 @@ void LabEstServer::handle(const HttpRequest &request, const HttpsServer::Peer &p
 }
 
 std::optional<HttpResponse> LabEstServer::checkAuth(const QString &operation, const HttpRequest &request,
-                                                    const HttpsServer::Peer &peer, Certificate *clientCert) const
+                                                    const HttpsServer::Peer &peer, Certificate *clientCert,
+                                                    bool *ownIdentityOnly) const
 {
     QList<Certificate> chain;
     for (const QByteArray &der : peer.certificateChainDer) {
@@ -253,11 +254,17 @@ std::optional<HttpResponse> LabEstServer::checkAuth(const QString &operation, co
     if (verified && clientCert)
         *clientCert = *verified;
 
+    // Authorization: a unit's own certificate (what issue() hands out) only renews its own identity -
+    // simplereenroll, or serverkeygen (the seed guide renews that way), with the subject and subjectAltName
+    // that enroll() then checks against the certificate. Enrolling any other subject under mTLS takes the
+    // enrollment credential (the bootstrap certificate, marked with LabCa::kEnrollmentPolicyOid).
     if (operation == QLatin1String("simplereenroll")) {
         if (!verified)
             return unauthorized("simplereenroll requires the current certificate as the TLS client certificate: " +
                                     verified.error().message.toUtf8(),
                                 false);
+        if (auto usable = LabCa::checkClientUsage(*verified); !usable)
+            return HttpResponse::text(403, usable.error().message.toUtf8());
         return std::nullopt;
     }
     switch (m_options.auth) {
@@ -265,7 +272,18 @@ std::optional<HttpResponse> LabEstServer::checkAuth(const QString &operation, co
     case AuthMode::MutualTls:
         if (!verified)
             return unauthorized("client certificate required: " + verified.error().message.toUtf8(), false);
-        return std::nullopt;
+        if (auto usable = LabCa::checkClientUsage(*verified); !usable)
+            return HttpResponse::text(403, usable.error().message.toUtf8());
+        if (LabCa::isEnrollmentCredential(*verified))
+            return std::nullopt;
+        if (operation == QLatin1String("serverkeygen") && ownIdentityOnly) {
+            *ownIdentityOnly = true;
+            return std::nullopt;
+        }
+        return HttpResponse::text(403, operation.toLatin1() +
+                                           " needs the bootstrap credential; the client certificate (" +
+                                           verified->subject().toString().toUtf8() +
+                                           ") is a unit certificate, which may only renew its own identity");
     case AuthMode::Basic: {
         const QByteArray authorization = request.header("Authorization");
         if (!authorization.startsWith("Basic "))
@@ -295,7 +313,8 @@ void LabEstServer::enroll(const QString &operation, const HttpRequest &request, 
                           const Answer &answer)
 {
     Certificate clientCert;
-    if (auto denied = checkAuth(operation, request, peer, &clientCert)) {
+    bool ownIdentityOnly = false;
+    if (auto denied = checkAuth(operation, request, peer, &clientCert, &ownIdentityOnly)) {
         answer(*denied);
         return;
     }
@@ -345,6 +364,15 @@ void LabEstServer::enroll(const QString &operation, const HttpRequest &request, 
                                            "certificate's subjectAltName"));
             return;
         }
+    }
+    if (ownIdentityOnly && (!(csr->subject() == clientCert.subject()) ||
+                            !sameNames(csr->subjectAltNames(), clientCert.subjectAltNames()))) {
+        answer(HttpResponse::text(403, operation.toUtf8() +
+                                           " for another identity needs the bootstrap credential; "
+                                           "the unit certificate (" +
+                                           clientCert.subject().toString().toUtf8() +
+                                           ") may only renew its own subject and subjectAltName"));
+        return;
     }
     if (shouldDefer(*csr)) {
         HttpResponse response = HttpResponse::text(202, "request accepted, pending approval");

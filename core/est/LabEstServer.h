@@ -83,8 +83,8 @@ private:
                 const Answer &answer);
     void serverKeygen(const crypto::CertificateRequest &csr, const Answer &answer);
     [[nodiscard]] std::optional<HttpResponse> checkAuth(const QString &operation, const HttpRequest &request,
-                                                        const HttpsServer::Peer &peer,
-                                                        crypto::Certificate *clientCert) const;
+                                                        const HttpsServer::Peer &peer, crypto::Certificate *clientCert,
+                                                        bool *ownIdentityOnly) const;
     [[nodiscard]] HttpResponse certsOnlyResponse(const QList<crypto::Certificate> &certs) const;
     [[nodiscard]] bool shouldDefer(const crypto::CertificateRequest &csr);
 
