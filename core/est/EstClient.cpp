@@ -144,8 +144,8 @@ QNetworkRequest EstClient::buildRequest(EstOperation op) const
         request.setRawHeader("Content-Transfer-Encoding", "base64");
     }
     if (m_config.auth == EstAuthMode::Basic) {
-        crypto::SecretBytes credentials(m_config.user.toUtf8() + ':' + m_config.password.bytes());
-        QByteArray header = "Basic " + credentials.bytes().toBase64();
+        crypto::SecretBytes credentials(m_config.user.toUtf8() + ':' + m_config.password.borrow());
+        QByteArray header = "Basic " + credentials.borrow().toBase64();
         request.setRawHeader("Authorization", header);
         crypto::wipe(header);
     }

@@ -24,13 +24,39 @@ QByteArray pemList(const QList<crypto::Certificate> &certificates)
     return out;
 }
 
-/// The listed SHA-256 matches `content` as written (modems differ in whether the final newline counts).
-bool digestMatches(const QByteArray &listed, const QByteArray &content)
+/// The SHA-256 digests a modem may list for `content` as written (modems differ in whether the final
+/// newline counts). Hashed from views: no copy of a secret content is made.
+QList<QByteArray> candidateDigests(QByteArrayView content)
 {
-    for (const QByteArray &candidate : {content, content.trimmed(), content.trimmed() + '\n'})
-        if (QCryptographicHash::hash(candidate, QCryptographicHash::Sha256) == listed)
-            return true;
-    return false;
+    const QByteArrayView trimmed = content.trimmed();
+    QCryptographicHash withNewline(QCryptographicHash::Sha256);
+    withNewline.addData(trimmed);
+    withNewline.addData(QByteArrayView("\n"));
+    return {QCryptographicHash::hash(content, QCryptographicHash::Sha256),
+            QCryptographicHash::hash(trimmed, QCryptographicHash::Sha256), withNewline.result()};
+}
+
+bool digestMatches(const QByteArray &listed, QByteArrayView content)
+{
+    return candidateDigests(content).contains(listed);
+}
+
+/// PKCS#8 DER as PEM, built in one exactly reserved buffer; the base64 intermediate is wiped.
+QByteArray privateKeyPem(const crypto::SecretBytes &der)
+{
+    static constexpr QByteArrayView kBegin("-----BEGIN PRIVATE KEY-----\n");
+    static constexpr QByteArrayView kEnd("-----END PRIVATE KEY-----\n");
+    QByteArray flat = der.borrow().toBase64();
+    QByteArray out;
+    out.reserve(kBegin.size() + flat.size() + flat.size() / 64 + 1 + kEnd.size());
+    out.append(kBegin);
+    for (qsizetype i = 0; i < flat.size(); i += 64) {
+        out.append(QByteArrayView(flat).sliced(i, qMin<qsizetype>(64, flat.size() - i)));
+        out.append('\n');
+    }
+    out.append(kEnd);
+    crypto::wipe(flat);
+    return out;
 }
 
 CredentialKind kindOf(int type)
@@ -106,18 +132,22 @@ template <typename T> bool Nrf91Driver::admit(Done<T> &done, bool needsSession)
 }
 
 void Nrf91Driver::run(const QByteArray &command, std::function<void(Result<AtResponse>)> next,
-                      std::chrono::milliseconds timeout)
+                      std::chrono::milliseconds timeout, Secrecy secrecy)
 {
     const auto wait = timeout.count() > 0 ? timeout : m_config.exchangeTimeout;
-    m_channel->command(command, wait, [this, command, next = std::move(next)](Result<AtResponse> r) {
-        if (r && !r->ok()) {
-            next(std::unexpected(r->toError(
-                QString::fromLatin1(command.left(command.indexOf('=') > 0 ? command.indexOf('=') : command.size())),
-                location())));
-            return;
-        }
-        next(std::move(r));
-    });
+    // Only the command's name is kept for the error: the command itself may carry a key.
+    const QString name =
+        QString::fromLatin1(command.left(command.indexOf('=') > 0 ? command.indexOf('=') : command.size()));
+    m_channel->command(
+        command, wait,
+        [this, name, next = std::move(next)](Result<AtResponse> r) {
+            if (r && !r->ok()) {
+                next(std::unexpected(r->toError(name, location())));
+                return;
+            }
+            next(std::move(r));
+        },
+        secrecy);
 }
 
 void Nrf91Driver::open(Done<void> done)
@@ -367,37 +397,47 @@ void Nrf91Driver::writeCredential(CredentialType type, QByteArray content, const
     }
     const qint64 total = content.size();
     emit progress(0, total, step);
-    const QByteArray command = "AT%CMNG=0," + secTag() + ',' + QByteArray::number(type) + ",\"" + content + '"';
-    auto wipeAfter = std::make_shared<QByteArray>(type == ClientPrivateKey ? content : QByteArray());
-    run(command, [this, type, content, total, step, wipeAfter, done](Result<AtResponse> r) mutable {
-        if (!r) {
-            crypto::wipe(*wipeAfter);
-            done(std::unexpected(r.error()));
-            return;
-        }
-        list([this, type, content, total, step, wipeAfter, done](Result<QList<Listed>> listed) mutable {
-            const bool verified = listed && std::any_of(listed->cbegin(), listed->cend(), [&](const Listed &l) {
-                                      return l.type == type && digestMatches(l.sha256, content);
-                                  });
-            crypto::wipe(content);
-            crypto::wipe(*wipeAfter);
-            if (!listed) {
-                done(std::unexpected(listed.error()));
+    // Verification needs only digests; the content and the command are wiped as soon as they are sent.
+    const QList<QByteArray> digests = candidateDigests(content);
+    const QByteArray prefix = "AT%CMNG=0," + secTag() + ',' + QByteArray::number(type) + ",\"";
+    QByteArray command;
+    command.reserve(prefix.size() + content.size() + 1);
+    command.append(prefix);
+    command.append(content);
+    command.append('"');
+    crypto::wipe(content);
+    const Secrecy secrecy = type == ClientPrivateKey ? Secrecy::Secret : Secrecy::Plain;
+    run(
+        command,
+        [this, type, digests, total, step, done](Result<AtResponse> r) {
+            if (!r) {
+                done(std::unexpected(r.error()));
                 return;
             }
-            if (!verified) {
-                done(fail(ErrorCode::Verification,
-                          QStringLiteral("The modem on %1 does not list what was written (%2)").arg(location(), step),
-                          QStringLiteral("sec_tag %1 type %2: SHA-256 differs or entry missing")
-                              .arg(QString::fromLatin1(secTag()))
-                              .arg(type),
-                          QStringLiteral("The line corrupted the transfer; retry the unit.")));
-                return;
-            }
-            emit progress(total, total, step);
-            done({});
-        });
-    });
+            list([this, type, digests, total, step, done](Result<QList<Listed>> listed) {
+                const bool verified = listed && std::any_of(listed->cbegin(), listed->cend(), [&](const Listed &l) {
+                                          return l.type == type && digests.contains(l.sha256);
+                                      });
+                if (!listed) {
+                    done(std::unexpected(listed.error()));
+                    return;
+                }
+                if (!verified) {
+                    done(fail(
+                        ErrorCode::Verification,
+                        QStringLiteral("The modem on %1 does not list what was written (%2)").arg(location(), step),
+                        QStringLiteral("sec_tag %1 type %2: SHA-256 differs or entry missing")
+                            .arg(QString::fromLatin1(secTag()))
+                            .arg(type),
+                        QStringLiteral("The line corrupted the transfer; retry the unit.")));
+                    return;
+                }
+                emit progress(total, total, step);
+                done({});
+            });
+        },
+        {}, secrecy);
+    crypto::wipe(command); // the channel kept no copy
 }
 
 void Nrf91Driver::writeTrustAnchors(const QList<crypto::Certificate> &anchors, Done<void> done)
@@ -418,8 +458,7 @@ void Nrf91Driver::writePrivateKey(const crypto::SecretBytes &pkcs8Der, Done<void
 {
     if (!admit(done))
         return;
-    writeCredential(ClientPrivateKey, crypto::Encoding::toPem(pkcs8Der.bytes(), "PRIVATE KEY"),
-                    QStringLiteral("writing the private key"), done);
+    writeCredential(ClientPrivateKey, privateKeyPem(pkcs8Der), QStringLiteral("writing the private key"), done);
 }
 
 void Nrf91Driver::commit(Done<void> done)

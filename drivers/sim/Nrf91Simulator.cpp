@@ -225,7 +225,7 @@ Nrf91Simulator::Outcome Nrf91Simulator::keyGen(const QList<QByteArray> &args)
     auto pem = key->toPkcs8Pem();
     if (!csr || !pem)
         return Outcome{{}, 523, false};
-    if (auto w = storage().write(fileOf(tag, 2), pem->bytes()); !w)
+    if (auto w = storage().write(fileOf(tag, 2), pem->view().toByteArray()); !w)
         return Outcome{{}, 515, false};
 
     const QByteArray der = csr->toDer();
