@@ -49,7 +49,7 @@ void AtChannel::command(const QByteArray &command, std::chrono::milliseconds tim
     m_label = label(command, secrecy);
     m_done = std::move(done);
     m_parser.reset();
-    m_parser.setEcho(secrecy == Secrecy::Plain ? command : QByteArray());
+    m_parser.setEcho(command); // digests only
     m_parser.setCollecting(true);
     if (secrecy == Secrecy::Plain)
         qCDebug(lcAt) << ">>" << command.left(80);

@@ -135,14 +135,16 @@ void Nrf91Driver::run(const QByteArray &command, std::function<void(Result<AtRes
                       std::chrono::milliseconds timeout, Secrecy secrecy)
 {
     const auto wait = timeout.count() > 0 ? timeout : m_config.exchangeTimeout;
-    // Only the command's name is kept for the error: the command itself may carry a key.
+    // Only the command's name is kept for the error: the command itself may carry a key, and what comes
+    // back before the result of a credential write may be its echo.
     const QString name =
         QString::fromLatin1(command.left(command.indexOf('=') > 0 ? command.indexOf('=') : command.size()));
+    const bool credentialWrite = command.startsWith("AT%CMNG=0,");
     m_channel->command(
         command, wait,
-        [this, name, next = std::move(next)](Result<AtResponse> r) {
+        [this, name, credentialWrite, next = std::move(next)](Result<AtResponse> r) {
             if (r && !r->ok()) {
-                next(std::unexpected(r->toError(name, location())));
+                next(std::unexpected(r->toError(name, location(), !credentialWrite)));
                 return;
             }
             next(std::move(r));
@@ -197,6 +199,19 @@ void Nrf91Driver::handshake(int attempt, Done<void> done)
 void Nrf91Driver::setup(Done<void> done)
 {
     emit progress(1, 3, QStringLiteral("enabling extended errors"));
+    // Echo off first: an echoing modem would send every credential write back over the line (the parser
+    // still recognises and drops an echo, for firmware that ignores ATE0).
+    m_channel->command("ATE0", m_config.exchangeTimeout, [this, done](Result<AtResponse> echoOff) {
+        if (!echoOff) {
+            done(std::unexpected(echoOff.error()));
+            return;
+        }
+        cmeeAndOffline(done);
+    });
+}
+
+void Nrf91Driver::cmeeAndOffline(Done<void> done)
+{
     run("AT+CMEE=1", [this, done](Result<AtResponse> r) {
         if (!r) {
             done(std::unexpected(r.error()));

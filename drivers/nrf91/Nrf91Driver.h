@@ -59,6 +59,7 @@ private:
              std::chrono::milliseconds timeout = std::chrono::milliseconds(0), Secrecy secrecy = Secrecy::Plain);
     void handshake(int attempt, Done<void> done);
     void setup(Done<void> done);
+    void cmeeAndOffline(Done<void> done);
     void deviceUuid(Done<QString> done);
     void list(Done<QList<Listed>> done);
     /// `content` is moved in and wiped once the command is sent (a private key's PEM is secret).
