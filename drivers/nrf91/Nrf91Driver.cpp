@@ -41,6 +41,25 @@ bool digestMatches(const QByteArray &listed, QByteArrayView content)
     return candidateDigests(content).contains(listed);
 }
 
+/// A value goes into an AT command only without control characters and double quotes: a CR or LF ends
+/// the command line on the modem (what follows would run as another command), a quote ends the string.
+/// `allowLineFeeds` admits '\n' for PEM inside a quoted %CMNG string. The error names the field and the
+/// offending character's position, never the value (it may be a credential).
+Result<void> checkAtValue(const QString &field, QByteArrayView value, bool allowLineFeeds = false)
+{
+    for (qsizetype i = 0; i < value.size(); ++i) {
+        const auto c = static_cast<unsigned char>(value[i]);
+        if ((c < 0x20 && !(allowLineFeeds && c == '\n')) || c == 0x7F || c == '"')
+            return fail(
+                ErrorCode::InvalidArgument,
+                QStringLiteral("The %1 cannot be sent to the modem: it contains %2")
+                    .arg(field, c == '"' ? QStringLiteral("a double quote") : QStringLiteral("a control character")),
+                QStringLiteral("character 0x%1 at position %2").arg(c, 2, 16, QLatin1Char('0')).arg(i),
+                QStringLiteral("Remove line breaks, control characters and quotes from the %1.").arg(field));
+    }
+    return {};
+}
+
 /// PKCS#8 DER as PEM, built in one exactly reserved buffer; the base64 intermediate is wiped.
 QByteArray privateKeyPem(const crypto::SecretBytes &der)
 {
@@ -315,6 +334,13 @@ void Nrf91Driver::generateKey(const KeyGenRequest &request, Done<GeneratedKey> d
         return;
     }
     const QString attributes = request.subject.isEmpty() ? m_config.keyGenAttributes : request.subject;
+    if (auto ok = checkAtValue(request.subject.isEmpty() ? QStringLiteral("key generation attributes (product profile)")
+                                                         : QStringLiteral("subject"),
+                               attributes.toUtf8());
+        !ok) {
+        done(std::unexpected(ok.error()));
+        return;
+    }
     emit progress(0, 2, QStringLiteral("generating a key on the modem"));
     deviceUuid([this, attributes, done](Result<QString> uuid) {
         if (!uuid) {
@@ -323,7 +349,7 @@ void Nrf91Driver::generateKey(const KeyGenRequest &request, Done<GeneratedKey> d
         }
         QByteArray command = "AT%KEYGEN=" + secTag() + ",2,0";
         if (!attributes.isEmpty())
-            command += ",\"" + attributes.toUtf8().replace('"', "") + '"';
+            command += ",\"" + attributes.toUtf8() + '"'; // checked above
         run(
             command,
             [this, uuid = *uuid, done](Result<AtResponse> r) {
@@ -403,11 +429,9 @@ void Nrf91Driver::list(Done<QList<Listed>> done)
 
 void Nrf91Driver::writeCredential(CredentialType type, QByteArray content, const QString &step, Done<void> done)
 {
-    if (content.contains('"')) {
-        QTimer::singleShot(0, this, [done] {
-            done(fail(ErrorCode::InvalidArgument,
-                      QStringLiteral("A credential for %CMNG cannot contain a double quote")));
-        });
+    if (auto ok = checkAtValue(step.section(QLatin1Char(' '), 1) + QStringLiteral(" for %CMNG"), content, true); !ok) {
+        crypto::wipe(content);
+        done(std::unexpected(ok.error()));
         return;
     }
     const qint64 total = content.size();

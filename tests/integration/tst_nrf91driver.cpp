@@ -219,6 +219,26 @@ private slots:
         }
     }
 
+    void generateKey_subjectWithLineBreakOrQuote_isRejectedNamingTheField()
+    {
+        test::SimulatorFixture fx;
+        QVERIFY(fx.start(Protocol::Nrf91, QStringLiteral("inj")));
+        auto d = fx.driver(Protocol::Nrf91, QStringLiteral("inj"), config());
+        QVERIFY(open(*d));
+        QVERIFY(await<void>([&](auto done) { d->writeTrustAnchors({m_ca.cert}, done); }));
+        for (const QString &subject :
+             {QStringLiteral("CN=x\r\nAT%CMNG=3,16842753,0"), QStringLiteral("CN=x\nAT+CFUN=1"),
+              QStringLiteral("CN=a\",\"b"), QStringLiteral("CN=tab\there")}) {
+            auto key = await<GeneratedKey>([&](auto done) { d->generateKey({QStringLiteral("p256"), subject}, done); });
+            QVERIFY(!key);
+            QCOMPARE(key.error().code, ErrorCode::InvalidArgument);
+            QVERIFY2(key.error().message.contains(QStringLiteral("subject")), qPrintable(key.error().message));
+        }
+        // Nothing was injected: the trust anchor is still there.
+        auto stored = await<StoredCredentials>([&](auto done) { d->readBack(done); });
+        QVERIFY(stored && stored->has(CredentialKind::TrustAnchors));
+    }
+
     void fault_keygenFail_reportsCme523()
     {
         test::SimulatorFixture fx;
