@@ -35,13 +35,13 @@ Result<void> writeCertificates(const QString &path, const QList<crypto::Certific
 
 Result<void> writePrivateKey(const QString &path, const crypto::SecretBytes &pkcs8Der)
 {
-    auto key = crypto::PrivateKey::fromDer(pkcs8Der.bytes());
+    auto key = crypto::PrivateKey::fromDer(pkcs8Der.borrow());
     if (!key)
         return fail(key.error().withContext(QStringLiteral("The private key to write is damaged")));
     auto pem = key->toPkcs8Pem();
     if (!pem)
         return fail(pem.error());
-    return writeFileAtomically(path, pem->bytes(), FileSecrecy::Secret);
+    return writeFileAtomically(path, pem->view(), FileSecrecy::Secret);
 }
 
 } // namespace station::cli

@@ -19,7 +19,7 @@ int runSimulateDevice(const QStringList &args)
         "A virtual unit on a pseudo-terminal: creates a pty, makes --link a symlink to it and answers like a "
         "device until stopped (Ctrl+C / SIGTERM).\n\n"
         "Faults (--fault, comma-separated): disconnect-after-bytes=N, disconnect-at=STEP, corrupt-every=N, "
-        "stall-ms=T, refuse=COMMAND, keygen-fail.\n"
+        "stall-ms=T, refuse=COMMAND, keygen-fail, echo[=sticky] (nRF91: echo commands; sticky ignores ATE0).\n"
         "Steps: hello, identify, keygen, write-trust, write-cert, write-key, commit, readback, reset "
         "(nrf91 also: cfun, list). After a disconnect fault the unit comes back after --replug-ms."));
     p.addHelpOption();

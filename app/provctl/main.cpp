@@ -1,5 +1,6 @@
 // provctl: the station's command line. Finds the subcommand and hands the rest of the arguments to it.
 #include "Commands.h"
+#include "ProcessHardening.h"
 #include "StationVersion.h"
 
 #include <QCoreApplication>
@@ -38,7 +39,12 @@ void printUsage(QTextStream &out)
 
 int main(int argc, char *argv[])
 {
+    // Before anything can hold a key: server-generated private keys and passwords must not end up in a
+    // core dump.
+    const auto hardened = station::ProcessHardening::disableCoreDumps();
     QCoreApplication app(argc, argv);
+    if (!hardened)
+        QTextStream(stderr) << "provctl: warning: " << hardened.error().toString() << '\n';
     QCoreApplication::setApplicationName(QStringLiteral("provctl"));
     QCoreApplication::setOrganizationName(QStringLiteral("ProvisioningStation"));
     QCoreApplication::setApplicationVersion(QString::fromLatin1(station::kVersion));

@@ -355,7 +355,7 @@ Result<QByteArray> PrivateKey::toEncryptedPkcs8Pem(const QByteArray &passphrase)
     auto secret = encodePrivate(m_key, "PEM", passphrase);
     if (!secret)
         return fail(secret.error());
-    return secret->bytes(); // encrypted: no longer secret
+    return secret->view().toByteArray(); // encrypted: no longer secret
 }
 
 QByteArray PrivateKey::publicKeyPem() const

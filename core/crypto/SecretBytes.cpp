@@ -2,6 +2,7 @@
 
 #include <openssl/crypto.h>
 
+#include <cstring>
 #include <utility>
 
 namespace station::crypto {
@@ -13,7 +14,8 @@ void wipe(QByteArray &data)
         return;
     }
     // A shared buffer belongs to someone else too: wiping it would corrupt their copy, and detaching
-    // would leave the original untouched anyway. Only wipe what this object alone owns.
+    // would leave the original untouched anyway. Only wipe what this object alone owns. (Raw data from
+    // QByteArray::fromRawData is never "detached": it belongs to whoever lent it.)
     if (!data.isDetached()) {
         data.clear();
         return;
@@ -22,33 +24,57 @@ void wipe(QByteArray &data)
     data.clear();
 }
 
-SecretBytes::SecretBytes(QByteArray data) : m_data(std::move(data)) {}
+SecretBytes::SecretBytes(QByteArray data) : SecretBytes(copyOf(data))
+{
+    wipe(data);
+}
+
+SecretBytes SecretBytes::copyOf(QByteArrayView data)
+{
+    SecretBytes s;
+    if (data.isEmpty())
+        return s;
+    s.m_data = std::make_unique<char[]>(static_cast<size_t>(data.size()));
+    std::memcpy(s.m_data.get(), data.data(), static_cast<size_t>(data.size()));
+    s.m_size = data.size();
+    return s;
+}
 
 SecretBytes::~SecretBytes()
 {
-    wipe(m_data);
+    clear();
 }
 
-SecretBytes::SecretBytes(SecretBytes &&other) noexcept : m_data(std::exchange(other.m_data, QByteArray())) {}
+SecretBytes::SecretBytes(SecretBytes &&other) noexcept
+    : m_data(std::move(other.m_data)), m_size(std::exchange(other.m_size, 0))
+{}
 
 SecretBytes &SecretBytes::operator=(SecretBytes &&other) noexcept
 {
     if (this != &other) {
-        wipe(m_data);
-        m_data = std::exchange(other.m_data, QByteArray());
+        clear();
+        m_data = std::move(other.m_data);
+        m_size = std::exchange(other.m_size, 0);
     }
     return *this;
 }
 
 SecretBytes SecretBytes::clone() const
 {
-    // A deep copy, not a shared one, so that each copy can be wiped independently.
-    return SecretBytes(QByteArray(m_data.constData(), m_data.size()));
+    return copyOf(view());
+}
+
+QByteArray SecretBytes::borrow() const
+{
+    return m_size == 0 ? QByteArray() : QByteArray::fromRawData(m_data.get(), m_size);
 }
 
 void SecretBytes::clear()
 {
-    wipe(m_data);
+    if (m_data)
+        OPENSSL_cleanse(m_data.get(), static_cast<size_t>(m_size));
+    m_data.reset();
+    m_size = 0;
 }
 
 } // namespace station::crypto

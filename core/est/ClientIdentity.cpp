@@ -45,7 +45,7 @@ Result<ClientIdentity> ClientIdentity::fromFiles(const QString &certificatePath,
     if (!keyData)
         return fail(keyData.error());
     QByteArray keyBytes = std::move(*keyData);
-    auto key = crypto::PrivateKey::fromAny(keyBytes, passphrase.bytes());
+    auto key = crypto::PrivateKey::fromAny(keyBytes, passphrase.borrow());
     crypto::wipe(keyBytes);
     if (!key) {
         Error e = key.error().withContext(QStringLiteral("Cannot load the client key '%1'").arg(keyPath));
@@ -69,7 +69,7 @@ Result<ClientIdentity> ClientIdentity::fromPkcs12File(const QString &path, const
     auto data = readAll(path, QStringLiteral("PKCS#12 file"));
     if (!data)
         return fail(data.error());
-    auto bundle = crypto::importPkcs12(*data, password.bytes());
+    auto bundle = crypto::importPkcs12(*data, password.borrow());
     if (!bundle)
         return fail(bundle.error().withContext(QStringLiteral("Cannot load '%1'").arg(path)));
     if (bundle->certificates.isEmpty())

@@ -167,8 +167,8 @@ QNetworkRequest EstClient::buildRequest(EstOperation op, ServerCheck check) cons
     // RFC 7030 §3.2.3: an HTTP-basic passcode only over TLS whose server certificate verified; the
     // §4.1.1 bootstrap talks to a server nobody verified yet.
     if (check == ServerCheck::Verified && m_config.auth == EstAuthMode::Basic) {
-        crypto::SecretBytes credentials(m_config.user.toUtf8() + ':' + m_config.password.bytes());
-        QByteArray header = "Basic " + credentials.bytes().toBase64();
+        crypto::SecretBytes credentials(m_config.user.toUtf8() + ':' + m_config.password.borrow());
+        QByteArray header = "Basic " + credentials.borrow().toBase64();
         request.setRawHeader("Authorization", header);
         crypto::wipe(header);
     }

@@ -61,7 +61,7 @@ Result<QPair<Certificate, PrivateKey>> loadPair(const QString &certPath, const Q
     if (!keyPem)
         return fail(keyPem.error());
     SecretBytes keyBytes(std::move(*keyPem));
-    auto key = PrivateKey::fromPem(keyBytes.bytes());
+    auto key = PrivateKey::fromPem(keyBytes.borrow());
     if (!key)
         return fail(key.error().withContext(keyPath));
     if (!cert->matchesKey(*key))
@@ -75,7 +75,7 @@ Result<void> savePair(const QString &certPath, const Certificate &cert, const QS
     auto pem = key.toPkcs8Pem();
     if (!pem)
         return fail(pem.error());
-    if (auto r = writeFileAtomically(keyPath, pem->bytes(), FileSecrecy::Secret); !r)
+    if (auto r = writeFileAtomically(keyPath, pem->view(), FileSecrecy::Secret); !r)
         return r;
     return writeFileAtomically(certPath, cert.toPem(), FileSecrecy::Public);
 }

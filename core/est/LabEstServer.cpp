@@ -116,7 +116,7 @@ Result<void> LabEstServer::listen(const QHostAddress &address, quint16 port)
             return fail(keyDer.error());
         const QSsl::KeyAlgorithm algorithm =
             m_ca.serverKey().algorithmName().startsWith(QStringLiteral("RSA")) ? QSsl::Rsa : QSsl::Ec;
-        QSslKey key(keyDer->bytes(), algorithm, QSsl::Der, QSsl::PrivateKey);
+        QSslKey key(keyDer->view().toByteArray(), algorithm, QSsl::Der, QSsl::PrivateKey);
         if (key.isNull())
             return fail(ErrorCode::Tls, QStringLiteral("the TLS stack cannot use the lab server key"));
         tls.setPrivateKey(key);
@@ -430,7 +430,7 @@ void LabEstServer::serverKeygen(const CertificateRequest &csr, const Answer &ans
         }
         Q_EMIT certificateIssued(QStringLiteral("serverkeygen"), cert->subject().toString(), cert->serialHex());
         MultipartWriter writer(kBoundary);
-        QByteArray keyBase64 = Encoding::encodeBase64(pkcs8->bytes(), 64, true);
+        QByteArray keyBase64 = Encoding::encodeBase64(pkcs8->view(), 64, true);
         writer.addPart({{"Content-Type", "application/pkcs8"}, {"Content-Transfer-Encoding", "base64"}}, keyBase64);
         wipe(keyBase64);
         writer.addPart({{"Content-Type", kPkcs7Type}, {"Content-Transfer-Encoding", "base64"}},

@@ -1,5 +1,6 @@
 #include "AtChannel.h"
 
+#include "crypto/SecretBytes.h"
 #include "transport/Transport.h"
 
 #include <QLoggingCategory>
@@ -14,7 +15,7 @@ AtChannel::AtChannel(Transport *transport, QObject *parent) : QObject(parent), m
     connect(&m_timer, &QTimer::timeout, this, [this] {
         finish(fail(ErrorCode::DeviceTimeout,
                     QStringLiteral("The modem on %1 did not answer %2")
-                        .arg(m_transport->location(), QString::fromLatin1(m_command.left(40))),
+                        .arg(m_transport->location(), QString::fromLatin1(m_label)),
                     {},
                     QStringLiteral("Check that the unit runs AT-command firmware (e.g. the AT client sample) and "
                                    "that the baud rate is right.")));
@@ -26,7 +27,18 @@ AtChannel::AtChannel(Transport *transport, QObject *parent) : QObject(parent), m
     });
 }
 
-void AtChannel::command(const QByteArray &command, std::chrono::milliseconds timeout, Done done)
+QByteArray AtChannel::label(const QByteArray &command, Secrecy secrecy)
+{
+    if (secrecy == Secrecy::Plain)
+        return command.left(40);
+    const qsizetype quote = command.indexOf('"');
+    QByteArray head = command.left(quote < 0 ? command.indexOf('=') : quote);
+    while (head.endsWith(','))
+        head.chop(1);
+    return head;
+}
+
+void AtChannel::command(const QByteArray &command, std::chrono::milliseconds timeout, Done done, Secrecy secrecy)
 {
     if (m_done) {
         QTimer::singleShot(0, this, [done = std::move(done)] {
@@ -34,13 +46,23 @@ void AtChannel::command(const QByteArray &command, std::chrono::milliseconds tim
         });
         return;
     }
-    m_command = command;
+    m_label = label(command, secrecy);
     m_done = std::move(done);
     m_parser.reset();
-    m_parser.setEcho(command);
+    m_parser.setEcho(command); // digests only
     m_parser.setCollecting(true);
-    qCDebug(lcAt) << ">>" << command.left(80);
-    if (auto w = m_transport->write(command + "\r\n"); !w) {
+    if (secrecy == Secrecy::Plain)
+        qCDebug(lcAt) << ">>" << command.left(80);
+    else
+        qCDebug(lcAt) << ">>" << m_label << "(credential withheld)";
+    QByteArray wire;
+    wire.reserve(command.size() + 2); // one buffer, no reallocated copy of the command left behind
+    wire.append(command);
+    wire.append("\r\n");
+    auto w = m_transport->write(wire);
+    if (secrecy == Secrecy::Secret)
+        crypto::wipe(wire);
+    if (!w) {
         finish(std::unexpected(w.error()));
         return;
     }

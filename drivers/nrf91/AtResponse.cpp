@@ -67,7 +67,7 @@ QString AtResponse::finalText() const
     return {};
 }
 
-Error AtResponse::toError(const QString &command, const QString &location) const
+Error AtResponse::toError(const QString &command, const QString &location, bool quoteLines) const
 {
     // Every refusal is a Device error; the modem's own result code is kept in the detail for engineers.
     QString remedy;
@@ -91,8 +91,10 @@ Error AtResponse::toError(const QString &command, const QString &location) const
         remedy = QStringLiteral("Enable extended errors (AT+CMEE=1) or check the modem firmware version.");
     }
     QString detail = finalText();
-    if (!lines.isEmpty())
+    if (!lines.isEmpty() && quoteLines)
         detail += QStringLiteral(" after: ") + QString::fromUtf8(lines.join(" | ").left(300));
+    else if (!lines.isEmpty())
+        detail += QStringLiteral(" after %1 line(s), not quoted: they may echo the credential").arg(lines.size());
     return Error(ErrorCode::Device,
                  QStringLiteral("The modem on %1 rejected %2: %3").arg(location, command, finalText()), detail, remedy);
 }

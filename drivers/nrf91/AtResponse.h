@@ -22,8 +22,10 @@ struct AtResponse {
     [[nodiscard]] QList<QByteArray> valuesOf(const QByteArray &prefix) const;
     /// "+CME ERROR: 513 (not found)" and friends.
     [[nodiscard]] QString finalText() const;
-    /// An Error for a failed `command`, with the cause and a remedy where the code tells one.
-    [[nodiscard]] Error toError(const QString &command, const QString &location) const;
+    /// An Error for a failed `command`, with the cause and a remedy where the code tells one. The detail
+    /// quotes the information lines unless `quoteLines` is false (a credential write: what came back may
+    /// be the modem echoing the credential).
+    [[nodiscard]] Error toError(const QString &command, const QString &location, bool quoteLines = true) const;
 
     /// Splits an information value ("16842753,0,\"AB..\"") at commas outside quotes; quotes are removed.
     [[nodiscard]] static QList<QByteArray> splitParameters(const QByteArray &value);

@@ -1,6 +1,34 @@
 #include "AtResponseParser.h"
 
+#include "crypto/SecretBytes.h"
+
+#include <QCryptographicHash>
+
 namespace station::drivers {
+
+namespace {
+
+QByteArray lineDigest(QByteArrayView line)
+{
+    return QCryptographicHash::hash(line.trimmed(), QCryptographicHash::Sha256);
+}
+
+} // namespace
+
+void AtResponseParser::setEcho(QByteArrayView command)
+{
+    m_echoDigests.clear();
+    m_echoNext = 0;
+    qsizetype start = 0;
+    for (qsizetype i = 0; i <= command.size(); ++i) {
+        if (i == command.size() || command[i] == '\r' || command[i] == '\n') {
+            const QByteArrayView line = command.sliced(start, i - start);
+            if (!line.trimmed().isEmpty())
+                m_echoDigests.append(lineDigest(line));
+            start = i + 1;
+        }
+    }
+}
 
 void AtResponseParser::reset()
 {
@@ -62,8 +90,9 @@ void AtResponseParser::onLine(QByteArray line, Output &out)
         out.unsolicited.append(line);
         return;
     }
-    if (!m_echo.isEmpty() && line == m_echo) {
-        m_echo.clear();
+    if (m_echoNext < m_echoDigests.size() && lineDigest(line) == m_echoDigests.at(m_echoNext)) {
+        ++m_echoNext;
+        crypto::wipe(line);
         return;
     }
     AtResponse::Final final;

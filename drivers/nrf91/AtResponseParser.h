@@ -25,8 +25,10 @@ public:
     /// Lines received while `collecting` is false are reported as unsolicited.
     [[nodiscard]] Output feed(QByteArrayView bytes);
     void setCollecting(bool collecting) { m_collecting = collecting; }
-    /// The command just sent: a line equal to it is its echo and skipped.
-    void setEcho(const QByteArray &command) { m_echo = command; }
+    /// The command just sent: lines equal to its lines, in order, are its echo and skipped (a multi-line
+    /// %CMNG write echoes line by line). Only SHA-256 digests of the lines are kept, never the text, and a
+    /// skipped echo line is wiped: it may be a line of a private key.
+    void setEcho(QByteArrayView command);
     void reset();
 
     /// Final result code of `line`, if it is one.
@@ -38,7 +40,8 @@ private:
     QByteArray m_line;
     bool m_inQuotes = false;
     bool m_collecting = false;
-    QByteArray m_echo;
+    QList<QByteArray> m_echoDigests;
+    qsizetype m_echoNext = 0;
     AtResponse m_current;
 };
 

@@ -24,13 +24,58 @@ QByteArray pemList(const QList<crypto::Certificate> &certificates)
     return out;
 }
 
-/// The listed SHA-256 matches `content` as written (modems differ in whether the final newline counts).
-bool digestMatches(const QByteArray &listed, const QByteArray &content)
+/// The SHA-256 digests a modem may list for `content` as written (modems differ in whether the final
+/// newline counts). Hashed from views: no copy of a secret content is made.
+QList<QByteArray> candidateDigests(QByteArrayView content)
 {
-    for (const QByteArray &candidate : {content, content.trimmed(), content.trimmed() + '\n'})
-        if (QCryptographicHash::hash(candidate, QCryptographicHash::Sha256) == listed)
-            return true;
-    return false;
+    const QByteArrayView trimmed = content.trimmed();
+    QCryptographicHash withNewline(QCryptographicHash::Sha256);
+    withNewline.addData(trimmed);
+    withNewline.addData(QByteArrayView("\n"));
+    return {QCryptographicHash::hash(content, QCryptographicHash::Sha256),
+            QCryptographicHash::hash(trimmed, QCryptographicHash::Sha256), withNewline.result()};
+}
+
+bool digestMatches(const QByteArray &listed, QByteArrayView content)
+{
+    return candidateDigests(content).contains(listed);
+}
+
+/// A value goes into an AT command only without control characters and double quotes: a CR or LF ends
+/// the command line on the modem (what follows would run as another command), a quote ends the string.
+/// `allowLineFeeds` admits '\n' for PEM inside a quoted %CMNG string. The error names the field and the
+/// offending character's position, never the value (it may be a credential).
+Result<void> checkAtValue(const QString &field, QByteArrayView value, bool allowLineFeeds = false)
+{
+    for (qsizetype i = 0; i < value.size(); ++i) {
+        const auto c = static_cast<unsigned char>(value[i]);
+        if ((c < 0x20 && !(allowLineFeeds && c == '\n')) || c == 0x7F || c == '"')
+            return fail(
+                ErrorCode::InvalidArgument,
+                QStringLiteral("The %1 cannot be sent to the modem: it contains %2")
+                    .arg(field, c == '"' ? QStringLiteral("a double quote") : QStringLiteral("a control character")),
+                QStringLiteral("character 0x%1 at position %2").arg(c, 2, 16, QLatin1Char('0')).arg(i),
+                QStringLiteral("Remove line breaks, control characters and quotes from the %1.").arg(field));
+    }
+    return {};
+}
+
+/// PKCS#8 DER as PEM, built in one exactly reserved buffer; the base64 intermediate is wiped.
+QByteArray privateKeyPem(const crypto::SecretBytes &der)
+{
+    static constexpr QByteArrayView kBegin("-----BEGIN PRIVATE KEY-----\n");
+    static constexpr QByteArrayView kEnd("-----END PRIVATE KEY-----\n");
+    QByteArray flat = der.borrow().toBase64();
+    QByteArray out;
+    out.reserve(kBegin.size() + flat.size() + flat.size() / 64 + 1 + kEnd.size());
+    out.append(kBegin);
+    for (qsizetype i = 0; i < flat.size(); i += 64) {
+        out.append(QByteArrayView(flat).sliced(i, qMin<qsizetype>(64, flat.size() - i)));
+        out.append('\n');
+    }
+    out.append(kEnd);
+    crypto::wipe(flat);
+    return out;
 }
 
 CredentialKind kindOf(int type)
@@ -106,18 +151,24 @@ template <typename T> bool Nrf91Driver::admit(Done<T> &done, bool needsSession)
 }
 
 void Nrf91Driver::run(const QByteArray &command, std::function<void(Result<AtResponse>)> next,
-                      std::chrono::milliseconds timeout)
+                      std::chrono::milliseconds timeout, Secrecy secrecy)
 {
     const auto wait = timeout.count() > 0 ? timeout : m_config.exchangeTimeout;
-    m_channel->command(command, wait, [this, command, next = std::move(next)](Result<AtResponse> r) {
-        if (r && !r->ok()) {
-            next(std::unexpected(r->toError(
-                QString::fromLatin1(command.left(command.indexOf('=') > 0 ? command.indexOf('=') : command.size())),
-                location())));
-            return;
-        }
-        next(std::move(r));
-    });
+    // Only the command's name is kept for the error: the command itself may carry a key, and what comes
+    // back before the result of a credential write may be its echo.
+    const QString name =
+        QString::fromLatin1(command.left(command.indexOf('=') > 0 ? command.indexOf('=') : command.size()));
+    const bool credentialWrite = command.startsWith("AT%CMNG=0,");
+    m_channel->command(
+        command, wait,
+        [this, name, credentialWrite, next = std::move(next)](Result<AtResponse> r) {
+            if (r && !r->ok()) {
+                next(std::unexpected(r->toError(name, location(), !credentialWrite)));
+                return;
+            }
+            next(std::move(r));
+        },
+        secrecy);
 }
 
 void Nrf91Driver::open(Done<void> done)
@@ -167,6 +218,19 @@ void Nrf91Driver::handshake(int attempt, Done<void> done)
 void Nrf91Driver::setup(Done<void> done)
 {
     emit progress(1, 3, QStringLiteral("enabling extended errors"));
+    // Echo off first: an echoing modem would send every credential write back over the line (the parser
+    // still recognises and drops an echo, for firmware that ignores ATE0).
+    m_channel->command("ATE0", m_config.exchangeTimeout, [this, done](Result<AtResponse> echoOff) {
+        if (!echoOff) {
+            done(std::unexpected(echoOff.error()));
+            return;
+        }
+        cmeeAndOffline(done);
+    });
+}
+
+void Nrf91Driver::cmeeAndOffline(Done<void> done)
+{
     run("AT+CMEE=1", [this, done](Result<AtResponse> r) {
         if (!r) {
             done(std::unexpected(r.error()));
@@ -270,6 +334,13 @@ void Nrf91Driver::generateKey(const KeyGenRequest &request, Done<GeneratedKey> d
         return;
     }
     const QString attributes = request.subject.isEmpty() ? m_config.keyGenAttributes : request.subject;
+    if (auto ok = checkAtValue(request.subject.isEmpty() ? QStringLiteral("key generation attributes (product profile)")
+                                                         : QStringLiteral("subject"),
+                               attributes.toUtf8());
+        !ok) {
+        done(std::unexpected(ok.error()));
+        return;
+    }
     emit progress(0, 2, QStringLiteral("generating a key on the modem"));
     deviceUuid([this, attributes, done](Result<QString> uuid) {
         if (!uuid) {
@@ -278,7 +349,7 @@ void Nrf91Driver::generateKey(const KeyGenRequest &request, Done<GeneratedKey> d
         }
         QByteArray command = "AT%KEYGEN=" + secTag() + ",2,0";
         if (!attributes.isEmpty())
-            command += ",\"" + attributes.toUtf8().replace('"', "") + '"';
+            command += ",\"" + attributes.toUtf8() + '"'; // checked above
         run(
             command,
             [this, uuid = *uuid, done](Result<AtResponse> r) {
@@ -358,46 +429,54 @@ void Nrf91Driver::list(Done<QList<Listed>> done)
 
 void Nrf91Driver::writeCredential(CredentialType type, QByteArray content, const QString &step, Done<void> done)
 {
-    if (content.contains('"')) {
-        QTimer::singleShot(0, this, [done] {
-            done(fail(ErrorCode::InvalidArgument,
-                      QStringLiteral("A credential for %CMNG cannot contain a double quote")));
-        });
+    if (auto ok = checkAtValue(step.section(QLatin1Char(' '), 1) + QStringLiteral(" for %CMNG"), content, true); !ok) {
+        crypto::wipe(content);
+        done(std::unexpected(ok.error()));
         return;
     }
     const qint64 total = content.size();
     emit progress(0, total, step);
-    const QByteArray command = "AT%CMNG=0," + secTag() + ',' + QByteArray::number(type) + ",\"" + content + '"';
-    auto wipeAfter = std::make_shared<QByteArray>(type == ClientPrivateKey ? content : QByteArray());
-    run(command, [this, type, content, total, step, wipeAfter, done](Result<AtResponse> r) mutable {
-        if (!r) {
-            crypto::wipe(*wipeAfter);
-            done(std::unexpected(r.error()));
-            return;
-        }
-        list([this, type, content, total, step, wipeAfter, done](Result<QList<Listed>> listed) mutable {
-            const bool verified = listed && std::any_of(listed->cbegin(), listed->cend(), [&](const Listed &l) {
-                                      return l.type == type && digestMatches(l.sha256, content);
-                                  });
-            crypto::wipe(content);
-            crypto::wipe(*wipeAfter);
-            if (!listed) {
-                done(std::unexpected(listed.error()));
+    // Verification needs only digests; the content and the command are wiped as soon as they are sent.
+    const QList<QByteArray> digests = candidateDigests(content);
+    const QByteArray prefix = "AT%CMNG=0," + secTag() + ',' + QByteArray::number(type) + ",\"";
+    QByteArray command;
+    command.reserve(prefix.size() + content.size() + 1);
+    command.append(prefix);
+    command.append(content);
+    command.append('"');
+    crypto::wipe(content);
+    const Secrecy secrecy = type == ClientPrivateKey ? Secrecy::Secret : Secrecy::Plain;
+    run(
+        command,
+        [this, type, digests, total, step, done](Result<AtResponse> r) {
+            if (!r) {
+                done(std::unexpected(r.error()));
                 return;
             }
-            if (!verified) {
-                done(fail(ErrorCode::Verification,
-                          QStringLiteral("The modem on %1 does not list what was written (%2)").arg(location(), step),
-                          QStringLiteral("sec_tag %1 type %2: SHA-256 differs or entry missing")
-                              .arg(QString::fromLatin1(secTag()))
-                              .arg(type),
-                          QStringLiteral("The line corrupted the transfer; retry the unit.")));
-                return;
-            }
-            emit progress(total, total, step);
-            done({});
-        });
-    });
+            list([this, type, digests, total, step, done](Result<QList<Listed>> listed) {
+                const bool verified = listed && std::any_of(listed->cbegin(), listed->cend(), [&](const Listed &l) {
+                                          return l.type == type && digests.contains(l.sha256);
+                                      });
+                if (!listed) {
+                    done(std::unexpected(listed.error()));
+                    return;
+                }
+                if (!verified) {
+                    done(fail(
+                        ErrorCode::Verification,
+                        QStringLiteral("The modem on %1 does not list what was written (%2)").arg(location(), step),
+                        QStringLiteral("sec_tag %1 type %2: SHA-256 differs or entry missing")
+                            .arg(QString::fromLatin1(secTag()))
+                            .arg(type),
+                        QStringLiteral("The line corrupted the transfer; retry the unit.")));
+                    return;
+                }
+                emit progress(total, total, step);
+                done({});
+            });
+        },
+        {}, secrecy);
+    crypto::wipe(command); // the channel kept no copy
 }
 
 void Nrf91Driver::writeTrustAnchors(const QList<crypto::Certificate> &anchors, Done<void> done)
@@ -418,8 +497,7 @@ void Nrf91Driver::writePrivateKey(const crypto::SecretBytes &pkcs8Der, Done<void
 {
     if (!admit(done))
         return;
-    writeCredential(ClientPrivateKey, crypto::Encoding::toPem(pkcs8Der.bytes(), "PRIVATE KEY"),
-                    QStringLiteral("writing the private key"), done);
+    writeCredential(ClientPrivateKey, privateKeyPem(pkcs8Der), QStringLiteral("writing the private key"), done);
 }
 
 void Nrf91Driver::commit(Done<void> done)
@@ -556,8 +634,9 @@ QByteArray Nrf91Driver::storedDigest(CredentialKind, const QList<crypto::Certifi
 
 QByteArray Nrf91Driver::storedKeyDigest(const crypto::SecretBytes &pkcs8Der) const
 {
-    crypto::SecretBytes stored(crypto::Encoding::toPem(pkcs8Der.bytes(), "PRIVATE KEY"));
-    return QCryptographicHash::hash(stored.bytes(), QCryptographicHash::Sha256);
+    // The digest of the PEM the modem stores; the PEM itself is wiped on the way out.
+    crypto::SecretBytes stored(privateKeyPem(pkcs8Der));
+    return QCryptographicHash::hash(stored.view(), QCryptographicHash::Sha256);
 }
 
 } // namespace station::drivers

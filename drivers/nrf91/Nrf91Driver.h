@@ -59,11 +59,13 @@ private:
     template <typename T> bool admit(Done<T> &done, bool needsSession = true);
     /// Sends `command`; a non-OK final result becomes an Error. `timeout` 0 = the exchange timeout.
     void run(const QByteArray &command, std::function<void(Result<AtResponse>)> next,
-             std::chrono::milliseconds timeout = std::chrono::milliseconds(0));
+             std::chrono::milliseconds timeout = std::chrono::milliseconds(0), Secrecy secrecy = Secrecy::Plain);
     void handshake(int attempt, Done<void> done);
     void setup(Done<void> done);
+    void cmeeAndOffline(Done<void> done);
     void deviceUuid(Done<QString> done);
     void list(Done<QList<Listed>> done);
+    /// `content` is moved in and wiped once the command is sent (a private key's PEM is secret).
     void writeCredential(CredentialType type, QByteArray content, const QString &step, Done<void> done);
     void readContents(StoredCredentials stored, int index, Done<StoredCredentials> done);
     void deleteTypes(QList<int> types, Done<void> done);

@@ -45,10 +45,15 @@ Result<FaultPlan> FaultPlan::parse(const QString &spec)
             plan.refuse.append(value.toLower());
         } else if (key == QLatin1String("keygen-fail")) {
             plan.keyGenFail = true;
+        } else if (key == QLatin1String("echo")) {
+            if (!value.isEmpty() && value != QLatin1String("sticky"))
+                return fail(ErrorCode::InvalidArgument, QStringLiteral("Fault 'echo' takes no value or 'sticky'"),
+                            QStringLiteral("got '%1'").arg(value));
+            plan.echo = value.isEmpty() ? Echo::On : Echo::Sticky;
         } else {
             return fail(ErrorCode::InvalidArgument, QStringLiteral("Unknown fault '%1'").arg(key), {},
                         QStringLiteral("Use disconnect-after-bytes=N, disconnect-at=STEP, corrupt-every=N, "
-                                       "stall-ms=T, refuse=COMMAND or keygen-fail."));
+                                       "stall-ms=T, refuse=COMMAND, keygen-fail or echo[=sticky]."));
         }
     }
     return plan;
@@ -62,7 +67,7 @@ bool FaultPlan::refuses(const QString &command) const
 bool FaultPlan::isEmpty() const
 {
     return disconnectAfterBytes == 0 && disconnectAt.isEmpty() && corruptEvery == 0 && stallMs == 0 &&
-           refuse.isEmpty() && !keyGenFail;
+           refuse.isEmpty() && !keyGenFail && echo == Echo::Off;
 }
 
 QString FaultPlan::toString() const
@@ -80,6 +85,8 @@ QString FaultPlan::toString() const
         parts << QStringLiteral("refuse=%1").arg(r);
     if (keyGenFail)
         parts << QStringLiteral("keygen-fail");
+    if (echo != Echo::Off)
+        parts << (echo == Echo::Sticky ? QStringLiteral("echo=sticky") : QStringLiteral("echo"));
     return parts.isEmpty() ? QStringLiteral("none") : parts.join(QLatin1Char(','));
 }
 

@@ -1,5 +1,5 @@
 // The faults a simulator injects, parsed from `--fault` ("disconnect-after-bytes=N,disconnect-at=STEP,
-// corrupt-every=N,stall-ms=T,refuse=COMMAND,keygen-fail"). Steps and commands are matched
+// corrupt-every=N,stall-ms=T,refuse=COMMAND,keygen-fail,echo[=sticky]"). Steps and commands are matched
 // case-insensitively; see SimulatorOptions for their names.
 #pragma once
 
@@ -17,6 +17,9 @@ struct FaultPlan {
     int stallMs = 0;                 ///< wait this long before every answer
     QStringList refuse;              ///< commands answered with an error
     bool keyGenFail = false;
+    /// nRF91: echo every command like a modem at ATE1 (the default after boot); Sticky ignores ATE0, as
+    /// some AT host firmwares do.
+    enum class Echo { Off, On, Sticky } echo = Echo::Off;
 
     [[nodiscard]] static Result<FaultPlan> parse(const QString &spec);
     [[nodiscard]] bool refuses(const QString &command) const;

@@ -46,6 +46,7 @@ void Nrf91Simulator::onPowerOn()
     m_inQuotes = false;
     m_cfun = 1;
     m_cmee = 0;
+    m_echo = options().faults.echo != FaultPlan::Echo::Off;
     m_sincePowerOn.start();
 }
 
@@ -59,6 +60,8 @@ void Nrf91Simulator::onReceived(const QByteArray &bytes)
 {
     if (m_sincePowerOn.elapsed() < kBootMs)
         return; // still booting: the UART is not listening yet
+    if (m_echo)
+        send(bytes); // as received, line ends included: a multi-line command comes back line by line
     for (char c : bytes) {
         if (c == '"')
             m_inQuotes = !m_inQuotes;
@@ -150,6 +153,11 @@ Nrf91Simulator::Outcome Nrf91Simulator::execute(const QByteArray &command, const
     Outcome out;
     if (name.isEmpty())
         return out;
+    if (name == "E0" || name == "E1") {
+        if (options().faults.echo != FaultPlan::Echo::Sticky)
+            m_echo = name == "E1";
+        return out;
+    }
     if (name == "+CMEE") {
         if (args.size() != 1 || (args[0] != "0" && args[0] != "1"))
             return Outcome{{}, 50, false};
@@ -225,7 +233,7 @@ Nrf91Simulator::Outcome Nrf91Simulator::keyGen(const QList<QByteArray> &args)
     auto pem = key->toPkcs8Pem();
     if (!csr || !pem)
         return Outcome{{}, 523, false};
-    if (auto w = storage().write(fileOf(tag, 2), pem->bytes()); !w)
+    if (auto w = storage().write(fileOf(tag, 2), pem->view().toByteArray()); !w)
         return Outcome{{}, 515, false};
 
     const QByteArray der = csr->toDer();

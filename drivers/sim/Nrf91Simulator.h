@@ -51,6 +51,7 @@ private:
     bool m_inQuotes = false;
     int m_cfun = 1; ///< modems boot online unless told otherwise
     int m_cmee = 0;
+    bool m_echo = false; ///< ATE1: every received byte is sent back
     QElapsedTimer m_sincePowerOn;
 };
 

@@ -85,7 +85,7 @@ Result<SimulatedIdentity> SimulatedIdentity::loadOrCreate(DeviceStorage &storage
         auto pem = key->toPkcs8Pem();
         if (!pem)
             return std::unexpected(pem.error());
-        if (auto w = storage.write(kIdentityKeyFile, pem->bytes()); !w)
+        if (auto w = storage.write(kIdentityKeyFile, pem->view().toByteArray()); !w)
             return std::unexpected(w.error());
         id.identityKey = *key;
     }

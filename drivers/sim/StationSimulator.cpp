@@ -316,7 +316,7 @@ StationSimulator::Reply StationSimulator::keyGen(const Tlv &args)
     auto pkcs8 = key->toPkcs8Der();
     if (!csr || !pkcs8)
         return error(Status::KeyGenFailed, QStringLiteral("CSR creation failed"));
-    m_staged[{slot, ObjectId::PrivateKey}] = pkcs8->bytes();
+    m_staged[{slot, ObjectId::PrivateKey}] = pkcs8->view().toByteArray(); // the device keeps it
     m_staged[{slot, ObjectId::Csr}] = csr->toDer();
     m_staged[{slot, ObjectId::DevicePublicKey}] = key->publicKeyDer();
     m_stagedGenerated[slot] = true;

@@ -211,11 +211,12 @@ void StationDriver::generateKey(const KeyGenRequest &request, Done<GeneratedKey>
         true);
 }
 
-void StationDriver::writeObject(proto::ObjectId object, QByteArray data, const QString &step, Done<void> done)
+void StationDriver::writeObject(proto::ObjectId object, const QByteArray &data, const QString &step, Done<void> done,
+                                Secrecy secrecy)
 {
     m_session->writeObject(
         object, data, [this, step](qint64 sent, qint64 total) { emit progress(sent, total, step); },
-        [done](Result<void> r) { done(std::move(r)); });
+        [done](Result<void> r) { done(std::move(r)); }, secrecy);
 }
 
 void StationDriver::writeTrustAnchors(const QList<crypto::Certificate> &anchors, Done<void> done)
@@ -237,13 +238,16 @@ void StationDriver::writePrivateKey(const crypto::SecretBytes &pkcs8Der, Done<vo
 {
     if (!admit(done))
         return;
-    // The session keeps copies until the transfer ends; they are wiped in the completion below.
+    // The session reads the key through a non-owning QByteArray over this clone (no heap copy of it
+    // exists), wipes each chunk's TLV, payload and frame once sent, and the clone is wiped when it ends.
     auto secret = std::make_shared<crypto::SecretBytes>(pkcs8Der.clone());
-    writeObject(proto::ObjectId::PrivateKey, secret->bytes(), QStringLiteral("writing the private key"),
-                [secret, done](Result<void> r) {
-                    secret->clear();
-                    done(std::move(r));
-                });
+    writeObject(
+        proto::ObjectId::PrivateKey, secret->borrow(), QStringLiteral("writing the private key"),
+        [secret, done](Result<void> r) {
+            secret->clear();
+            done(std::move(r));
+        },
+        Secrecy::Secret);
 }
 
 void StationDriver::commit(Done<void> done)
@@ -345,8 +349,7 @@ QByteArray StationDriver::storedDigest(CredentialKind, const QList<crypto::Certi
 
 QByteArray StationDriver::storedKeyDigest(const crypto::SecretBytes &pkcs8Der) const
 {
-    crypto::SecretBytes stored(pkcs8Der.bytes());
-    return QCryptographicHash::hash(stored.bytes(), QCryptographicHash::Sha256);
+    return QCryptographicHash::hash(pkcs8Der.view(), QCryptographicHash::Sha256);
 }
 
 } // namespace station::drivers

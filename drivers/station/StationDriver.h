@@ -46,7 +46,8 @@ public:
 
 private:
     template <typename T> bool admit(Done<T> &done, bool needsSession = true);
-    void writeObject(proto::ObjectId object, QByteArray data, const QString &step, Done<void> done);
+    void writeObject(proto::ObjectId object, const QByteArray &data, const QString &step, Done<void> done,
+                     Secrecy secrecy = Secrecy::Plain);
     void readContents(QList<StoredItem> items, int index, Done<StoredCredentials> done);
 
     std::unique_ptr<Transport> m_transport;

@@ -1,6 +1,7 @@
 #include "StationLink.h"
 
 #include "Frame.h"
+#include "crypto/SecretBytes.h"
 #include "transport/Transport.h"
 
 #include <QLoggingCategory>
@@ -24,7 +25,7 @@ StationLink::StationLink(Transport *transport, QObject *parent) : QObject(parent
     });
 }
 
-void StationLink::request(const QByteArray &payload, const Timing &timing, Done done)
+void StationLink::request(const QByteArray &payload, const Timing &timing, Done done, Secrecy secrecy)
 {
     if (m_done) {
         QTimer::singleShot(0, this, [done = std::move(done)] {
@@ -42,7 +43,10 @@ void StationLink::request(const QByteArray &payload, const Timing &timing, Done 
     frame.type = proto::FrameType::Request;
     frame.seq = ++m_seq;
     frame.payload = payload;
-    m_frameBytes = frame.encode();
+    if (m_secrecy == Secrecy::Secret)
+        crypto::wipe(m_frameBytes);
+    m_frameBytes = frame.encode(); // one exactly reserved buffer; `frame` shares the caller's payload only
+    m_secrecy = secrecy;
     m_timing = timing;
     m_done = std::move(done);
     m_retries = 0;
@@ -140,6 +144,10 @@ void StationLink::onReceived(const QByteArray &bytes)
 void StationLink::finish(Result<QByteArray> result)
 {
     m_attemptTimer.stop();
+    if (m_secrecy == Secrecy::Secret) {
+        crypto::wipe(m_frameBytes); // no retransmission can follow
+        m_secrecy = Secrecy::Plain;
+    }
     Done done = std::move(m_done);
     m_done = nullptr;
     if (done)

@@ -5,6 +5,7 @@
 
 #include "Error.h"
 #include "FrameParser.h"
+#include "Secrecy.h"
 
 #include <QByteArray>
 #include <QElapsedTimer>
@@ -33,8 +34,9 @@ public:
 
     explicit StationLink(Transport *transport, QObject *parent = nullptr);
 
-    /// Sends `payload` as a REQUEST with the next sequence number. Only one request at a time.
-    void request(const QByteArray &payload, const Timing &timing, Done done);
+    /// Sends `payload` as a REQUEST with the next sequence number. Only one request at a time. A Secret
+    /// payload's frame is wiped when the request ends (the link keeps no other copy).
+    void request(const QByteArray &payload, const Timing &timing, Done done, Secrecy secrecy = Secrecy::Plain);
     /// Abandons the pending request (its callback gets Cancelled); a late response is ignored.
     void cancel();
     [[nodiscard]] bool isBusy() const { return static_cast<bool>(m_done); }
@@ -63,6 +65,7 @@ private:
     QByteArray m_frameBytes;
     Timing m_timing;
     Done m_done;
+    Secrecy m_secrecy = Secrecy::Plain;
     quint8 m_seq = 0;
     int m_retries = 0;
     int m_retransmissionsTotal = 0;

@@ -1,5 +1,6 @@
 #include "StationSession.h"
 
+#include "crypto/SecretBytes.h"
 #include "transport/Transport.h"
 
 #include <QCryptographicHash>
@@ -51,32 +52,39 @@ Error StationSession::deviceError(proto::Command command, proto::Status status, 
                  remedyFor(status));
 }
 
-void StationSession::call(proto::Command command, const Tlv &args, Done<Tlv> done, bool longRunning)
+void StationSession::call(proto::Command command, const Tlv &args, Done<Tlv> done, bool longRunning, Secrecy secrecy)
 {
-    QByteArray payload(1, static_cast<char>(command));
-    payload.append(args.encode());
+    QByteArray payload;
+    payload.reserve(1 + args.encodedSize()); // one buffer: nothing secret is left in a reallocated one
+    payload.append(static_cast<char>(command));
+    args.encodeTo(payload);
     StationLink::Timing timing;
     timing.attempt = m_config.exchangeTimeout;
     timing.maxRetransmissions = m_config.maxRetransmissions;
     timing.deadline =
         longRunning ? m_config.keyGenTimeout : m_config.exchangeTimeout * (m_config.maxRetransmissions + 1) * 2;
-    m_link.request(payload, timing, [this, command, done = std::move(done)](Result<QByteArray> response) {
-        if (!response) {
-            done(std::unexpected(response.error().withContext(proto::commandName(command))));
-            return;
-        }
-        const auto status = static_cast<proto::Status>(static_cast<quint8>(response->at(0)));
-        auto tlv = Tlv::parse(QByteArrayView(*response).sliced(1));
-        if (!tlv) {
-            done(std::unexpected(tlv.error()));
-            return;
-        }
-        if (status != proto::Status::Ok) {
-            done(std::unexpected(deviceError(command, status, tlv->text(proto::Tag::Message))));
-            return;
-        }
-        done(std::move(*tlv));
-    });
+    m_link.request(
+        payload, timing,
+        [this, command, done = std::move(done)](Result<QByteArray> response) {
+            if (!response) {
+                done(std::unexpected(response.error().withContext(proto::commandName(command))));
+                return;
+            }
+            const auto status = static_cast<proto::Status>(static_cast<quint8>(response->at(0)));
+            auto tlv = Tlv::parse(QByteArrayView(*response).sliced(1));
+            if (!tlv) {
+                done(std::unexpected(tlv.error()));
+                return;
+            }
+            if (status != proto::Status::Ok) {
+                done(std::unexpected(deviceError(command, status, tlv->text(proto::Tag::Message))));
+                return;
+            }
+            done(std::move(*tlv));
+        },
+        secrecy);
+    if (secrecy == Secrecy::Secret)
+        crypto::wipe(payload); // the link holds the frame; this was the last other copy
 }
 
 void StationSession::hello(std::chrono::milliseconds within, Done<void> done)
@@ -134,7 +142,8 @@ void StationSession::hello(std::chrono::milliseconds within, Done<void> done)
     });
 }
 
-void StationSession::writeObject(proto::ObjectId object, const QByteArray &data, Progress progress, Done<void> done)
+void StationSession::writeObject(proto::ObjectId object, const QByteArray &data, Progress progress, Done<void> done,
+                                 Secrecy secrecy)
 {
     Tlv args;
     args.addU8(proto::Tag::Slot, static_cast<std::uint8_t>(m_config.slot))
@@ -142,17 +151,17 @@ void StationSession::writeObject(proto::ObjectId object, const QByteArray &data,
         .addU32(proto::Tag::Length, static_cast<std::uint32_t>(data.size()))
         .add(proto::Tag::Sha256, QCryptographicHash::hash(data, QCryptographicHash::Sha256));
     call(proto::Command::WriteBegin, args,
-         [this, object, data, progress = std::move(progress), done = std::move(done)](Result<Tlv> r) mutable {
+         [this, object, data, progress = std::move(progress), done = std::move(done), secrecy](Result<Tlv> r) mutable {
              if (!r) {
                  done(std::unexpected(r.error()));
                  return;
              }
-             writeNext(object, std::move(data), 0, std::move(progress), std::move(done));
+             writeNext(object, std::move(data), 0, std::move(progress), std::move(done), secrecy);
          });
 }
 
 void StationSession::writeNext(proto::ObjectId object, QByteArray data, qint64 offset, Progress progress,
-                               Done<void> done)
+                               Done<void> done, Secrecy secrecy)
 {
     if (progress)
         progress(offset, data.size());
@@ -170,15 +179,19 @@ void StationSession::writeNext(proto::ObjectId object, QByteArray data, qint64 o
     Tlv args;
     args.addU32(proto::Tag::Offset, static_cast<std::uint32_t>(offset))
         .add(proto::Tag::Data, QByteArrayView(data).sliced(offset, n));
-    call(proto::Command::WriteChunk, args,
-         [this, object, data = std::move(data), offset, n, progress = std::move(progress),
-          done = std::move(done)](Result<Tlv> r) mutable {
-             if (!r) {
-                 done(std::unexpected(r.error()));
-                 return;
-             }
-             writeNext(object, std::move(data), offset + n, std::move(progress), std::move(done));
-         });
+    call(
+        proto::Command::WriteChunk, args,
+        [this, object, data = std::move(data), offset, n, progress = std::move(progress), done = std::move(done),
+         secrecy](Result<Tlv> r) mutable {
+            if (!r) {
+                done(std::unexpected(r.error()));
+                return;
+            }
+            writeNext(object, std::move(data), offset + n, std::move(progress), std::move(done), secrecy);
+        },
+        false, secrecy);
+    if (secrecy == Secrecy::Secret)
+        args.wipe(); // the chunk's copy in the DATA item
 }
 
 void StationSession::readObject(proto::ObjectId object, qint64 length, const QByteArray &sha256, Done<QByteArray> done)

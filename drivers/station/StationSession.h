@@ -27,10 +27,14 @@ public:
 
     /// Sends `command` with `args`, returns the response's TLVs when the status is OK. `longRunning`
     /// allows the key generation deadline instead of the exchange deadline.
-    void call(proto::Command command, const Tlv &args, Done<Tlv> done, bool longRunning = false);
+    void call(proto::Command command, const Tlv &args, Done<Tlv> done, bool longRunning = false,
+              Secrecy secrecy = Secrecy::Plain);
     /// HELLO: negotiates the version and the device's payload limit.
     void hello(std::chrono::milliseconds within, Done<void> done);
-    void writeObject(proto::ObjectId object, const QByteArray &data, Progress progress, Done<void> done);
+    /// Writes `data` in chunks. A Secret object's chunks, TLVs and frames are wiped as soon as each is sent
+    /// (`data` itself is the caller's to wipe, after `done`; it is only read, never copied).
+    void writeObject(proto::ObjectId object, const QByteArray &data, Progress progress, Done<void> done,
+                     Secrecy secrecy = Secrecy::Plain);
     /// Reads `length` bytes of `object` and checks them against `sha256` (when not empty).
     void readObject(proto::ObjectId object, qint64 length, const QByteArray &sha256, Done<QByteArray> done);
     void cancel() { m_link.cancel(); }
@@ -42,7 +46,8 @@ public:
     [[nodiscard]] int chunkSize() const;
 
 private:
-    void writeNext(proto::ObjectId object, QByteArray data, qint64 offset, Progress progress, Done<void> done);
+    void writeNext(proto::ObjectId object, QByteArray data, qint64 offset, Progress progress, Done<void> done,
+                   Secrecy secrecy);
     void readNext(proto::ObjectId object, qint64 length, QByteArray sha256, QByteArray sofar, Done<QByteArray> done);
     [[nodiscard]] Error deviceError(proto::Command command, proto::Status status, const QString &message) const;
 

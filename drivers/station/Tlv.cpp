@@ -1,5 +1,7 @@
 #include "Tlv.h"
 
+#include "crypto/SecretBytes.h"
+
 namespace station::drivers {
 
 Result<Tlv> Tlv::parse(QByteArrayView data)
@@ -57,14 +59,35 @@ Tlv &Tlv::addText(proto::Tag tag, const QString &text)
 QByteArray Tlv::encode() const
 {
     QByteArray out;
+    out.reserve(encodedSize());
+    encodeTo(out);
+    return out;
+}
+
+void Tlv::encodeTo(QByteArray &out) const
+{
     for (const Item &item : m_items) {
         const auto len = static_cast<std::uint16_t>(qMin<qsizetype>(item.value.size(), 0xFFFF));
         out.append(static_cast<char>(item.tag));
         out.append(static_cast<char>(len >> 8));
         out.append(static_cast<char>(len & 0xFF));
-        out.append(item.value.first(len));
+        out.append(QByteArrayView(item.value).first(len));
     }
-    return out;
+}
+
+qsizetype Tlv::encodedSize() const
+{
+    qsizetype n = 0;
+    for (const Item &item : m_items)
+        n += 3 + qMin<qsizetype>(item.value.size(), 0xFFFF);
+    return n;
+}
+
+void Tlv::wipe()
+{
+    for (Item &item : m_items)
+        crypto::wipe(item.value);
+    m_items.clear();
 }
 
 bool Tlv::has(proto::Tag tag) const

@@ -34,6 +34,12 @@ public:
     Tlv &addText(proto::Tag tag, const QString &text);
 
     [[nodiscard]] QByteArray encode() const;
+    /// Appends the encoding to `out` without an intermediate buffer (reserve encodedSize() first, and a
+    /// secret is never left behind in a reallocated one).
+    void encodeTo(QByteArray &out) const;
+    [[nodiscard]] qsizetype encodedSize() const;
+    /// Overwrites every value (OPENSSL_cleanse) and empties the sequence: for TLVs that carried a secret.
+    void wipe();
     [[nodiscard]] const QList<Item> &items() const { return m_items; }
 
     [[nodiscard]] bool has(proto::Tag tag) const;

@@ -68,7 +68,10 @@ Result<void> SerialTransport::write(const QByteArray &bytes)
     if (!m_port.isOpen())
         return fail(ErrorCode::DeviceGone, QStringLiteral("The port %1 is not open").arg(m_config.portName), {},
                     QStringLiteral("Plug the unit in and open it again."));
-    if (m_port.write(bytes) != bytes.size())
+    // The pointer overload copies into the port's write buffer instead of sharing `bytes` (the QByteArray
+    // overload may keep a reference), so a caller holding a secret can still wipe its own buffer. The
+    // port's copy is freed by Qt Serial Port without wiping: beyond the station's reach.
+    if (m_port.write(bytes.constData(), bytes.size()) != bytes.size())
         return fail(ErrorCode::Io, QStringLiteral("Writing to %1 failed").arg(m_config.portName), m_port.errorString());
     return {};
 }

@@ -14,6 +14,7 @@
 #include "est/EstClient.h"
 
 #include <QElapsedTimer>
+#include <QLoggingCategory>
 
 #include <sys/resource.h>
 

@@ -22,7 +22,7 @@ QList<QByteArray> seeds()
     auto cert = pki->issue(*key, QStringLiteral("seed"));
     const QList<crypto::Certificate> certs{*cert, pki->caCertificate()};
     const QByteArray der = test::TestPki::certsOnlyDer(certs);
-    const QByteArray keyB64 = key->toPkcs8Der()->bytes().toBase64();
+    const QByteArray keyB64 = key->toPkcs8Der()->view().toByteArray().toBase64();
     const QByteArray ct = "multipart/mixed; boundary=estServerLamassuBoundary\n";
     list
         << ct +
@@ -32,7 +32,7 @@ QList<QByteArray> seeds()
                "\r\n--estServerLamassuBoundary\r\nContent-Type: application/pkcs7-mime; smime-type=certs-only\r\n\r\n" +
                test::TestPki::certsOnlyBase64({*cert}, false) + "\r\n--estServerLamassuBoundary--\r\n";
     list << "multipart/mixed; boundary=\"q z\"\npre\n--q z\nContent-Type: application/pkcs8\n\n" +
-                key->toPkcs8Pem()->bytes() + "\n--q z\n\n" + cert->toPem() + "\n--q z--\n";
+                key->toPkcs8Pem()->view().toByteArray() + "\n--q z\n\n" + cert->toPem() + "\n--q z--\n";
     list << der << der.toBase64() << crypto::Encoding::encodeBase64(der, 76, true)
          << crypto::Encoding::toPem(der, "PKCS7") << crypto::Certificate::listToPem(certs) << cert->toDer();
     list << QByteArray::fromBase64(

@@ -136,7 +136,7 @@ private slots:
         QVERIFY(write(QStringLiteral("key.pem"), *pem));
         auto der = m_caKey.toPkcs8Der();
         QVERIFY(der);
-        QVERIFY(write(QStringLiteral("key.der"), der->bytes()));
+        QVERIFY(write(QStringLiteral("key.der"), der->view().toByteArray()));
         int exitCode = 0;
         QByteArray out = openssl({"pkey", "-in", path("key.pem"), "-passin", "pass:cc-pass", "-pubout", "-outform",
                                   "DER", "-out", path("pub1.der")},

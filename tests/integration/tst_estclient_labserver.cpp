@@ -159,7 +159,7 @@ private Q_SLOTS:
             std::unique_ptr<EstReply> reply(client.serverKeygen(csr));
             QVERIFY(waitFinished(reply));
             QVERIFY2(reply->isSuccess(), qPrintable(reply->error().toString()));
-            auto generated = crypto::PrivateKey::fromDer(reply->takePrivateKey().bytes());
+            auto generated = crypto::PrivateKey::fromDer(reply->takePrivateKey().view().toByteArray());
             QVERIFY(generated.has_value());
             QVERIFY(reply->certificate().matchesKey(*generated));
             QCOMPARE(reply->certificate().subject().commonName(), csr.subject().commonName());

@@ -151,6 +151,94 @@ private slots:
         QVERIFY(onDisk && onDisk->publicKeyEquals(*key));
     }
 
+    /// Every text an error carries, for greps.
+    static QString allText(const Error &e)
+    {
+        return e.message + u'\n' + e.detail + u'\n' + e.remedy + u'\n' + e.toString();
+    }
+
+    /// True when `text` contains key material of `pem` (a marker or any 16 characters of a base64 line).
+    static bool leaksKey(const QString &text, const QByteArray &pem)
+    {
+        if (text.contains(QStringLiteral("PRIVATE KEY")) || text.contains(QStringLiteral("-----")))
+            return true;
+        for (const QByteArray &line : pem.split('\n')) {
+            if (line.startsWith("-----") || line.size() < 16)
+                continue;
+            for (qsizetype i = 0; i + 16 <= line.size(); i += 8)
+                if (text.contains(QString::fromLatin1(line.mid(i, 16))))
+                    return true;
+        }
+        return false;
+    }
+
+    void echo_privateKeyWrite_echoSkippedAndNoErrorQuotesKeyMaterial()
+    {
+        auto key = crypto::PrivateKey::generate(crypto::KeyType::EcP256);
+        auto der = key->toPkcs8Der();
+        const QByteArray pem = key->toPkcs8Pem()->view().toByteArray();
+        // A modem that keeps echoing (ATE0 ignored): a successful write must still verify ...
+        {
+            test::SimulatorFixture fx;
+            SimulatorOptions o;
+            o.faults = *FaultPlan::parse(QStringLiteral("echo=sticky"));
+            QVERIFY(fx.start(Protocol::Nrf91, QStringLiteral("e1"), o));
+            auto d = fx.driver(Protocol::Nrf91, QStringLiteral("e1"), config());
+            QVERIFY(open(*d));
+            auto w = await<void>([&](auto done) { d->writePrivateKey(*der, done); });
+            QVERIFY2(w, w ? "" : qPrintable(w.error().toString()));
+            auto id = await<DeviceIdentity>([&](auto done) { d->identify(done); });
+            QVERIFY2(id, id ? "" : qPrintable(id.error().toString()));
+        }
+        // ... and a refused one, echoed line by line before ERROR / +CME ERROR, quotes none of it.
+        for (const QString &fault : {QStringLiteral("echo=sticky,refuse=write-key"),
+                                     QStringLiteral("echo=sticky,refuse=cmng"), QStringLiteral("echo,refuse=cmng")}) {
+            test::SimulatorFixture fx;
+            SimulatorOptions o;
+            o.faults = *FaultPlan::parse(fault);
+            QVERIFY(fx.start(Protocol::Nrf91, QStringLiteral("e2"), o));
+            auto d = fx.driver(Protocol::Nrf91, QStringLiteral("e2"), config());
+            QVERIFY(open(*d));
+            auto w = await<void>([&](auto done) { d->writePrivateKey(*der, done); });
+            QVERIFY(!w);
+            QCOMPARE(w.error().code, ErrorCode::Device);
+            QVERIFY2(!leaksKey(allText(w.error()), pem), qPrintable(fault + QStringLiteral(": ") + allText(w.error())));
+        }
+        // A modem that stops answering mid-write: the timeout names the command, not its content.
+        {
+            test::SimulatorFixture fx;
+            SimulatorOptions o;
+            o.faults = *FaultPlan::parse(QStringLiteral("echo=sticky,disconnect-at=write-key"));
+            o.replugDelayMs = -1;
+            QVERIFY(fx.start(Protocol::Nrf91, QStringLiteral("e3"), o));
+            auto d = fx.driver(Protocol::Nrf91, QStringLiteral("e3"), config());
+            QVERIFY(open(*d));
+            auto w = await<void>([&](auto done) { d->writePrivateKey(*der, done); });
+            QVERIFY(!w);
+            QVERIFY2(!leaksKey(allText(w.error()), pem), qPrintable(allText(w.error())));
+        }
+    }
+
+    void generateKey_subjectWithLineBreakOrQuote_isRejectedNamingTheField()
+    {
+        test::SimulatorFixture fx;
+        QVERIFY(fx.start(Protocol::Nrf91, QStringLiteral("inj")));
+        auto d = fx.driver(Protocol::Nrf91, QStringLiteral("inj"), config());
+        QVERIFY(open(*d));
+        QVERIFY(await<void>([&](auto done) { d->writeTrustAnchors({m_ca.cert}, done); }));
+        for (const QString &subject :
+             {QStringLiteral("CN=x\r\nAT%CMNG=3,16842753,0"), QStringLiteral("CN=x\nAT+CFUN=1"),
+              QStringLiteral("CN=a\",\"b"), QStringLiteral("CN=tab\there")}) {
+            auto key = await<GeneratedKey>([&](auto done) { d->generateKey({QStringLiteral("p256"), subject}, done); });
+            QVERIFY(!key);
+            QCOMPARE(key.error().code, ErrorCode::InvalidArgument);
+            QVERIFY2(key.error().message.contains(QStringLiteral("subject")), qPrintable(key.error().message));
+        }
+        // Nothing was injected: the trust anchor is still there.
+        auto stored = await<StoredCredentials>([&](auto done) { d->readBack(done); });
+        QVERIFY(stored && stored->has(CredentialKind::TrustAnchors));
+    }
+
     void fault_keygenFail_reportsCme523()
     {
         test::SimulatorFixture fx;

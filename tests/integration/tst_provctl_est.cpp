@@ -237,7 +237,7 @@ private Q_SLOTS:
         QVERIFY(r.err.contains(QStringLiteral("multipart/mixed")));
         QVERIFY(r.err.contains(QStringLiteral("not shown")));
         auto key = crypto::PrivateKey::fromPem(test::readFile(path(QStringLiteral("skg.key"))));
-        const QByteArray der = key->toPkcs8Der()->bytes();
+        const QByteArray der = key->toPkcs8Der()->view().toByteArray();
         QVERIFY(!r.err.contains(QString::fromLatin1(der.toBase64().left(32))));
         QVERIFY(!r.err.contains(QStringLiteral("PRIVATE KEY-----")));
         QVERIFY(!r.out.contains(QStringLiteral("PRIVATE KEY-----")));

@@ -185,6 +185,28 @@ private slots:
         QVERIFY(discovery.devices().isEmpty() || !discovery.devices().contains(device));
     }
 
+    void provctl_running_hasNoCoreDumpLimit()
+    {
+#ifndef Q_OS_LINUX
+        QSKIP("reads /proc");
+#else
+        auto sim = startSimulator({QStringLiteral("--protocol"), QStringLiteral("station"), QStringLiteral("--link"),
+                                   m_dir.filePath(QStringLiteral("hardened"))});
+        QVERIFY(sim->waitForStarted(5000));
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(m_dir.filePath(QStringLiteral("hardened"))), 10000);
+        QFile limits(QStringLiteral("/proc/%1/limits").arg(sim->processId()));
+        QVERIFY(limits.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = limits.readAll().split('\n');
+        QByteArray core;
+        for (const QByteArray &line : lines)
+            if (line.startsWith("Max core file size"))
+                core = line.simplified();
+        QCOMPARE(core, QByteArray("Max core file size 0 0 bytes"));
+        sim->terminate();
+        QVERIFY(sim->waitForFinished(5000));
+#endif
+    }
+
     void discovery_stopWhileScanHangs_leavesThreadToFinishInsteadOfAborting()
     {
         auto scanning = std::make_shared<std::atomic<bool>>(false);

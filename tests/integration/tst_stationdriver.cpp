@@ -132,7 +132,7 @@ private slots:
         QVERIFY(staged && staged->has(CredentialKind::PrivateKey));
         QVERIFY(!staged->find(CredentialKind::PrivateKey)->committed);
         QCOMPARE(staged->find(CredentialKind::PrivateKey)->sha256,
-                 QCryptographicHash::hash(der->bytes(), QCryptographicHash::Sha256));
+                 QCryptographicHash::hash(der->view().toByteArray(), QCryptographicHash::Sha256));
         QVERIFY(await<void>([&](auto done) { d->commit(done); }));
         auto onDisk = crypto::PrivateKey::fromPem(
             test::readFile(fx.stateOf(QStringLiteral("k")) + QStringLiteral("/slot-0/private-key.pem")));

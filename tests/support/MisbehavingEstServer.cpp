@@ -255,7 +255,7 @@ ScriptedAnswer MisbehavingEstServer::defaultAnswer(const est::HttpRequest &reque
             return ScriptedAnswer::respond(500, "application/json", "{\"err\":\"issue failed\"}");
         const QByteArray body = "--estServerLamassuBoundary\r\nContent-Type: application/pkcs8\r\n"
                                 "Content-Transfer-Encoding: base64\r\n\r\n" +
-                                pkcs8->bytes().toBase64() +
+                                pkcs8->view().toByteArray().toBase64() +
                                 "\r\n--estServerLamassuBoundary\r\nContent-Type: application/pkcs7-mime; "
                                 "smime-type=certs-only\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
                                 TestPki::certsOnlyBase64({*cert}, false) + "\r\n--estServerLamassuBoundary--\r\n";

@@ -101,6 +101,18 @@ private slots:
         }
     }
 
+    void echo_multiLineCommand_everyLineSkipped()
+    {
+        AtResponseParser p;
+        p.setCollecting(true);
+        p.setEcho("AT%CMNG=0,1,2,\"-----BEGIN PRIVATE KEY-----\nMIGHAgEA\n-----END PRIVATE KEY-----\n\"");
+        const auto out = p.feed("AT%CMNG=0,1,2,\"-----BEGIN PRIVATE KEY-----\r\nMIGHAgEA\r\n-----END PRIVATE KEY-----"
+                                "\r\n\"\r\n+CME ERROR: 518\r\n");
+        QCOMPARE(out.responses.size(), 1);
+        QVERIFY2(out.responses.first().lines.isEmpty(), out.responses.first().lines.join(" | ").constData());
+        QCOMPARE(out.responses.first().errorCode, 518);
+    }
+
     void echoAndChatter_skippedOrKeptApart()
     {
         AtResponseParser p;

@@ -292,7 +292,7 @@ private Q_SLOTS:
         QVERIFY2(reply->isSuccess(), qPrintable(reply->error().toString()));
         crypto::SecretBytes keyDer = reply->takePrivateKey();
         QVERIFY(!keyDer.isEmpty());
-        auto key = crypto::PrivateKey::fromDer(keyDer.bytes());
+        auto key = crypto::PrivateKey::fromDer(keyDer.view().toByteArray());
         QVERIFY(key.has_value());
         QVERIFY(reply->certificate().matchesKey(*key));
         QCOMPARE(reply->certificate().subject().commonName(), QStringLiteral("skg-1"));
@@ -314,8 +314,8 @@ private Q_SLOTS:
         QVERIFY(key.has_value());
         auto cert = m_server->pki().issue(*key, QStringLiteral("skg-v"));
         QVERIFY(cert.has_value());
-        const QByteArray keyPem = key->toPkcs8Pem()->bytes();
-        const QByteArray keyB64 = Encoding::encodeBase64(key->toPkcs8Der()->bytes(), 76, true);
+        const QByteArray keyPem = key->toPkcs8Pem()->view().toByteArray();
+        const QByteArray keyB64 = Encoding::encodeBase64(key->toPkcs8Der()->view().toByteArray(), 76, true);
         const QByteArray certB64 = TestPki::certsOnlyBase64({*cert});
         QByteArray body, type = "multipart/mixed; boundary=xyz";
         switch (variant) {
@@ -348,7 +348,7 @@ private Q_SLOTS:
         QVERIFY(waitFinished(reply));
         QVERIFY2(reply->isSuccess(), qPrintable(reply->error().toString()));
         QCOMPARE(reply->certificate(), *cert);
-        QCOMPARE(reply->takePrivateKey().bytes(), key->toPkcs8Der()->bytes());
+        QCOMPARE(reply->takePrivateKey().view().toByteArray(), key->toPkcs8Der()->view().toByteArray());
     }
 
     void serverkeygen_truncatedMultipart_failsWithoutKey()
@@ -373,9 +373,9 @@ private Q_SLOTS:
         auto other = crypto::PrivateKey::generate(crypto::KeyType::EcP256);
         auto cert = m_server->pki().issue(*other, QStringLiteral("skg"));
         QVERIFY(cert.has_value());
-        const QByteArray body = "--b\r\nContent-Type: application/pkcs8\r\n\r\n" +
-                                key->toPkcs8Der()->bytes().toBase64() + "\r\n--b\r\nContent-Type: " + kPkcs7 +
-                                "\r\n\r\n" + TestPki::certsOnlyBase64({*cert}) + "\r\n--b--\r\n";
+        const QByteArray body =
+            "--b\r\nContent-Type: application/pkcs8\r\n\r\n" + key->toPkcs8Der()->view().toByteArray().toBase64() +
+            "\r\n--b\r\nContent-Type: " + kPkcs7 + "\r\n\r\n" + TestPki::certsOnlyBase64({*cert}) + "\r\n--b--\r\n";
         m_server->enqueue(QStringLiteral("serverkeygen"),
                           ScriptedAnswer::respond(200, "multipart/mixed; boundary=b", body));
         EstClient client(configFor(*m_server));
@@ -562,7 +562,7 @@ private Q_SLOTS:
         const crypto::SecretBytes key = reply->takePrivateKey();
         const QString all = traces.join(QLatin1Char('\n'));
         QVERIFY(all.contains(QStringLiteral("not shown")));
-        QVERIFY(!all.contains(QString::fromLatin1(key.bytes().toBase64().left(40))));
+        QVERIFY(!all.contains(QString::fromLatin1(key.view().toByteArray().toBase64().left(40))));
         QVERIFY(all.contains(QStringLiteral("> POST")));
         QVERIFY(all.contains(QStringLiteral("< HTTP 200")));
     }

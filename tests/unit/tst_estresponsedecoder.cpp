@@ -51,12 +51,12 @@ private Q_SLOTS:
     void decodePrivateKey_acceptedForms()
     {
         QFETCH(int, form);
-        const QByteArray der = m_key.toPkcs8Der()->bytes();
+        const QByteArray der = m_key.toPkcs8Der()->view().toByteArray();
         const QByteArray inputs[] = {der.toBase64(), crypto::Encoding::encodeBase64(der, 64, true), der,
-                                     m_key.toPkcs8Pem()->bytes()};
+                                     m_key.toPkcs8Pem()->view().toByteArray()};
         auto parts = EstResponseDecoder::decodePrivateKey(inputs[form]);
         QVERIFY2(parts.has_value(), qPrintable(parts ? QString() : parts.error().toString()));
-        QCOMPARE(parts->privateKeyPkcs8.bytes(), der);
+        QCOMPARE(parts->privateKeyPkcs8.view().toByteArray(), der);
         QCOMPARE(parts->publicKeyDer, m_key.publicKeyDer());
     }
 
@@ -84,8 +84,8 @@ private Q_SLOTS:
 
     void decodeServerKeygen_missingCertificatePart_fails()
     {
-        const QByteArray body =
-            "--b\r\nContent-Type: application/pkcs8\r\n\r\n" + m_key.toPkcs8Der()->bytes().toBase64() + "\r\n--b--\r\n";
+        const QByteArray body = "--b\r\nContent-Type: application/pkcs8\r\n\r\n" +
+                                m_key.toPkcs8Der()->view().toByteArray().toBase64() + "\r\n--b--\r\n";
         auto r = EstResponseDecoder::decodeServerKeygen(body, "multipart/mixed; boundary=b");
         QVERIFY(!r.has_value());
         QVERIFY(r.error().message.contains(QStringLiteral("certificate")));
@@ -94,7 +94,7 @@ private Q_SLOTS:
     void decodeServerKeygen_untypedParts_areRecognisedByContent()
     {
         const QByteArray body =
-            "--b\r\n\r\n" + m_key.toPkcs8Pem()->bytes() + "\r\n--b\r\n\r\n" + m_certB64 + "\r\n--b--";
+            "--b\r\n\r\n" + m_key.toPkcs8Pem()->view().toByteArray() + "\r\n--b\r\n\r\n" + m_certB64 + "\r\n--b--";
         auto r = EstResponseDecoder::decodeServerKeygen(body, "multipart/mixed; boundary=b");
         QVERIFY2(r.has_value(), qPrintable(r ? QString() : r.error().toString()));
         QCOMPARE(r->certificates.first(), m_cert);

@@ -80,15 +80,15 @@ private slots:
 
         auto der = key->toPkcs8Der();
         QVERIFY(der);
-        auto fromDer = PrivateKey::fromDer(der->bytes());
+        auto fromDer = PrivateKey::fromDer(der->view().toByteArray());
         QVERIFY(fromDer);
         QVERIFY(fromDer->publicKeyEquals(*key));
         QVERIFY(fromDer->isPrivate());
 
         auto pem = key->toPkcs8Pem();
         QVERIFY(pem);
-        QVERIFY(pem->bytes().startsWith("-----BEGIN PRIVATE KEY-----"));
-        auto fromPem = PrivateKey::fromPem(pem->bytes());
+        QVERIFY(pem->view().toByteArray().startsWith("-----BEGIN PRIVATE KEY-----"));
+        auto fromPem = PrivateKey::fromPem(pem->view().toByteArray());
         QVERIFY(fromPem);
         QCOMPARE(fromPem->publicKeyDer(), key->publicKeyDer());
 
@@ -147,7 +147,7 @@ private slots:
         QVERIFY(pkcs8);
         QVERIFY(key->publicKeyEquals(*pkcs8));
         // PKCS#8 export of the traditional key is what `openssl pkcs8 -topk8 -nocrypt -outform DER` wrote.
-        QCOMPARE(key->toPkcs8Der()->bytes(), test::cryptoFixture(QStringLiteral("p256-pkcs8.der")));
+        QCOMPARE(key->toPkcs8Der()->view().toByteArray(), test::cryptoFixture(QStringLiteral("p256-pkcs8.der")));
     }
 
     void fromPem_encryptedAndPlain_haveSamePublicKeyAsOpenssl()
@@ -268,14 +268,31 @@ private slots:
         SecretBytes secret(QByteArray("hunter2"));
         QCOMPARE(secret.size(), 7);
         SecretBytes copy = secret.clone();
-        QCOMPARE(copy.bytes(), QByteArray("hunter2"));
+        QCOMPARE(copy.view().toByteArray(), QByteArray("hunter2"));
         QVERIFY(copy.constData() != secret.constData()); // a deep copy
         SecretBytes moved(std::move(secret));
         QVERIFY(secret.isEmpty()); // NOLINT(bugprone-use-after-move): moved-from is defined empty
-        QCOMPARE(moved.bytes(), QByteArray("hunter2"));
+        QCOMPARE(moved.view().toByteArray(), QByteArray("hunter2"));
         moved.clear();
         QVERIFY(moved.isEmpty());
-        QCOMPARE(copy.bytes(), QByteArray("hunter2"));
+        QCOMPARE(copy.view().toByteArray(), QByteArray("hunter2"));
+    }
+
+    void secretBytes_accessorLendsTheBuffer_noSharedCopyThatOutlivesTheWipe()
+    {
+        SecretBytes secret(QByteArray("0123456789abcdef-key-material"));
+        // What callers get as a QByteArray must not co-own the buffer: a co-owner would keep the bytes
+        // alive past clear() (wipe() must skip shared buffers), which is how copies survived.
+        QByteArray lent = secret.borrow();
+        QCOMPARE(lent.constData(), secret.constData()); // the secret's own bytes, not a copy
+        QVERIFY2(lent.data_ptr().d_ptr() == nullptr, "the lent QByteArray co-owns the secret's buffer");
+        QCOMPARE(secret.view(), QByteArrayView("0123456789abcdef-key-material"));
+        // Constructing from a QByteArray the caller moved in wipes that buffer.
+        QByteArray source("another-secret-value");
+        source.detach();
+        SecretBytes taken(std::move(source));
+        QCOMPARE(taken.view(), QByteArrayView("another-secret-value"));
+        QVERIFY(source.isEmpty()); // NOLINT(bugprone-use-after-move)
     }
 
     void wipe_sharedBuffer_leavesOtherOwnerIntact()
