@@ -372,7 +372,7 @@ Result<est::EstClientConfig> buildEstClientConfig(const EstCliOptions &o)
             return fail(password.error());
         config.proxyMode = est::EstProxyMode::Explicit;
         config.explicitProxy = QNetworkProxy(QNetworkProxy::HttpProxy, proxy.host(), quint16(proxy.port(3128)),
-                                             proxy.userName(), QString::fromUtf8(password->bytes()));
+                                             proxy.userName(), QString::fromUtf8(password->view()));
     }
     config.traceExchanges = o.verbose;
     if (auto valid = est::EstClient::validate(config); !valid)

@@ -31,7 +31,7 @@ void RawTlsClient::setClientCertificate(const crypto::Certificate &cert, const c
     auto der = key.toPkcs8Der();
     const QSsl::KeyAlgorithm algorithm = key.algorithmName().startsWith(QStringLiteral("RSA")) ? QSsl::Rsa : QSsl::Ec;
     if (der)
-        tls.setPrivateKey(QSslKey(der->bytes(), algorithm, QSsl::Der, QSsl::PrivateKey));
+        tls.setPrivateKey(QSslKey(der->borrow(), algorithm, QSsl::Der, QSsl::PrivateKey));
     m_socket.setSslConfiguration(tls);
 }
 
