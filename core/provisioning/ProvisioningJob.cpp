@@ -713,6 +713,15 @@ void ProvisioningJob::record()
         if (m_record.id != 0)
             return; // the row could not be sealed before (manifest failure): the next start seals it
     }
+    if (!m_recordOpen) {
+        // A unit that failed before it was identified still gets its row (port, time, cause).
+        if (auto id = m_ctx.manifest->begin(m_record); !id) {
+            m_result.message = operatorMessage(JobFailure::ManifestWrite, m_endedAt);
+            m_manifestError = id.error().toString();
+            return;
+        }
+        m_recordOpen = true;
+    }
     m_record.outcome = m_state == JobState::Incomplete ? manifest::Outcome::Incomplete : manifest::Outcome::Fail;
     m_record.step = jobStateName(m_endedAt);
     m_record.errorCode = jobFailureName(failure);
@@ -732,14 +741,6 @@ void ProvisioningJob::record()
     }
     m_record.errorDetail = detail.join(QStringLiteral("; "));
     m_record.finishedAt = QDateTime::currentDateTimeUtc();
-    if (!m_recordOpen) {
-        if (auto id = m_ctx.manifest->begin(m_record); !id) {
-            m_result.message = operatorMessage(JobFailure::ManifestWrite, m_endedAt);
-            m_result.detail = id.error().toString();
-            return;
-        }
-        m_recordOpen = true;
-    }
     if (auto r = m_ctx.manifest->finish(m_record); !r) {
         qCWarning(lcJob) << m_port.id << "recording the outcome failed:" << r.error().toString();
         m_result.message = operatorMessage(JobFailure::ManifestWrite, m_endedAt);

@@ -186,7 +186,8 @@ private slots:
     void killedAtEachStep_manifestStaysConsistent_andNextRunProvisions_data()
     {
         QTest::addColumn<QString>("step");
-        for (const char *s : {"checking-record", "fetching-csrattrs", "injecting-trust", "generating-key", "enrolling",
+        // (checking-record is a lookup without I/O: too short to catch from outside.)
+        for (const char *s : {"fetching-csrattrs", "injecting-trust", "generating-key", "enrolling",
                               "writing-chain", "committing", "verifying"})
             QTest::newRow(s) << QString::fromLatin1(s);
     }

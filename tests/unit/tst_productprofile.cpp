@@ -60,7 +60,7 @@ private slots:
             << QByteArray("{\"name\":\"x\",\"device\":{\"protocol\":\"station\"},\"est\":{\"url\":\"https://h/.well-known/est\", \"trust\":{\"system\":true},\"auth\":{\"mode\":\"basic\",\"user\":\"op\",\"password_env\":\"s3cr3t pass\"}}}")
             << "est.auth.password_env: must name an environment variable";
         QTest::newRow("nrf91 rsa on device")
-            << QByteArray("{\"name\":\"x\",\"device\":{\"protocol\":\"nrf91\"},\"est\":{\"url\":\"https://h/.well-known/est\", \"trust\":{\"system\":true},\"auth\":{\"mode\":\"none\"}},\"enrollment\":{\"key_type\":\"rsa2048\"}}}")
+            << QByteArray("{\"name\":\"x\",\"device\":{\"protocol\":\"nrf91\"},\"est\":{\"url\":\"https://h/.well-known/est\", \"trust\":{\"system\":true},\"auth\":{\"mode\":\"none\"}},\"enrollment\":{\"key_type\":\"rsa2048\"}}")
             << "the nRF91 generates only p256";
         QTest::newRow("two trust sources")
             << QByteArray("{\"name\":\"x\",\"device\":{\"protocol\":\"station\"},\"est\":{\"url\":\"https://h/.well-known/est\", \"trust\":{\"system\":true,\"bootstrap_fingerprint\":\"00\"},\"auth\":{\"mode\":\"none\"}}}")
