@@ -19,7 +19,7 @@ void printUsage(QTextStream &s)
 {
     s << "Usage: provctl manifest list   [--manifest FILE] [--since ISO8601] [--status PASS|FAIL|INCOMPLETE] "
          "[--serial S] [--format table|json] [--limit N]\n"
-         "       provctl manifest show   SERIAL|ROWID [--manifest FILE]\n"
+         "       provctl manifest show   SERIAL|ROWID [--manifest FILE]   (a serial: its PASS, else its latest attempt)\n"
          "       provctl manifest verify [--manifest FILE]\n\n"
          "The manifest is one SQLite file per station (default "
       << Manifest::defaultPath()
@@ -176,7 +176,10 @@ int runShow(const QStringList &args, QTextStream &out, QTextStream &err)
         return 1;
     }
     const QString key = p.positionalArguments().first();
-    auto row = (*m)->latestForSerial(key);
+    // A unit's attempt that counts: its PASS if it has one, else its latest attempt.
+    auto row = (*m)->findPass(key, {});
+    if (row && !row->has_value())
+        row = (*m)->latestForSerial(key);
     bool isNumber = false;
     const qint64 id = key.toLongLong(&isNumber);
     if (row && !row->has_value() && isNumber)
