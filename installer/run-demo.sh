@@ -2,7 +2,9 @@
 # One command from a fresh Debian 12 machine to the station's main job: installs the dependencies, builds,
 # starts the lab EST server (its own CA, TLS on loopback) and runs a full enrollment round trip with
 # provctl — trust bootstrap from /cacerts by fingerprint, a unit key + CSR, enrollment with the bootstrap
-# certificate, verification, re-enrollment, and server-side key generation.
+# certificate, verification, re-enrollment, and server-side key generation — then the provisioning engine:
+# three simulated units (two station-protocol units, one nRF91 modem) on pseudo-terminals provisioned in
+# parallel with `provctl provision`, recorded in a manifest that is listed and verified.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -52,4 +54,37 @@ step "4. Server-side key generation for a second unit"
     --subject "/CN=unit-0002/O=Demo Factory" --key-out "$OUT/unit-0002.key" --out "$OUT/unit-0002.pem"
 openssl verify -CAfile "$OUT/cacerts.pem" "$OUT/unit-0002.pem"
 
-printf '\nDemo complete: certificates and keys (mode 0600) in %s\n' "$OUT"
+step "5. Provision three simulated units in parallel (keys on the units; GS1 labels scanned)"
+SIMS=()
+cleanup() {
+    for p in "${SIMS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+    kill -TERM $server 2>/dev/null; wait 2>/dev/null || true
+}
+trap cleanup EXIT
+rm -rf "$DEMO/units" "$DEMO/manifest.sqlite"*
+mkdir -p "$DEMO/units"
+for i in 1 2; do
+    "$PROVCTL" simulate-device --protocol station --link "$DEMO/units/unit$i" --state-dir "$DEMO/units/unit$i-state" \
+        --serial "SN-DEMO-000$i" --boot-chatter > "$DEMO/units/unit$i.log" 2>&1 &
+    SIMS+=($!)
+done
+"$PROVCTL" simulate-device --protocol nrf91 --link "$DEMO/units/modem1" --state-dir "$DEMO/units/modem1-state" \
+    --serial 357179926429805 > "$DEMO/units/modem1.log" 2>&1 &
+SIMS+=($!)
+for l in unit1 unit2 modem1; do for _ in $(seq 1 50); do [ -e "$DEMO/units/$l" ] && break; sleep 0.1; done; done
+common=(--est-url "$URL/line-1" --trust "$OUT/cacerts.pem" --auth mtls --client-cert "$LAB/bootstrap-cert.pem"
+        --client-key "$LAB/bootstrap-key.pem" --subject 'CN={serial},O=Demo Factory' --barcode-rule gs1 --force)
+"$PROVCTL" profile new --out "$DEMO/sensor.json" --name "Demo sensor" --protocol station --key-origin device "${common[@]}"
+"$PROVCTL" profile new --out "$DEMO/modem.json" --name "Demo modem" --protocol nrf91 --key-origin server \
+    --san 'DNS:{imei}.modems.demo.example' "${common[@]}"
+"$PROVCTL" provision --profile "$DEMO/sensor.json" --port "$DEMO/units/unit1" --port "$DEMO/units/unit2" \
+    --barcode '(01)09506000134352(21)SN-DEMO-0001' --barcode ']d2010950600013435221SN-DEMO-0002' \
+    --manifest "$DEMO/manifest.sqlite" --operator demo --station-id demo-station
+"$PROVCTL" provision --profile "$DEMO/modem.json" --port "$DEMO/units/modem1" \
+    --barcode '(01)09506000134352(21)357179926429805' --manifest "$DEMO/manifest.sqlite" --operator demo \
+    --station-id demo-station
+step "6. The manifest"
+"$PROVCTL" manifest list --manifest "$DEMO/manifest.sqlite"
+"$PROVCTL" manifest verify --manifest "$DEMO/manifest.sqlite"
+
+printf '\nDemo complete: certificates and keys (mode 0600) in %s, manifest %s\n' "$OUT" "$DEMO/manifest.sqlite"

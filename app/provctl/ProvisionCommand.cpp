@@ -16,6 +16,7 @@
 #include <QCoreApplication>
 #include <QFileInfo>
 #include <QHostInfo>
+#include <QLoggingCategory>
 #include <QSet>
 #include <QTextStream>
 #include <QTimer>
@@ -59,6 +60,7 @@ int runProvision(const QStringList &args)
                                 "'reprovision').")});
     p.addOption({QStringLiteral("wait-s"), QStringLiteral("How long to wait for the ports to appear (default 15)."),
                  QStringLiteral("seconds"), QStringLiteral("15")});
+    p.addOption({QStringLiteral("verbose"), QStringLiteral("Log what the station does (devices, EST, manifest).")});
     if (!p.parse(args)) {
         err << "provctl provision: " << p.errorText() << "\nRun 'provctl provision --help'.\n";
         return 2;
@@ -67,6 +69,8 @@ int runProvision(const QStringList &args)
         out << p.helpText();
         return 0;
     }
+    if (!p.isSet(QStringLiteral("verbose")) && qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
+        QLoggingCategory::setFilterRules(QStringLiteral("station.*.debug=false\nstation.*.info=false"));
     const QStringList ports = p.values(QStringLiteral("port"));
     const bool all = p.isSet(QStringLiteral("all"));
     if (!p.isSet(QStringLiteral("profile")) || (ports.isEmpty() == !all)) {
