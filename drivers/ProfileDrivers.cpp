@@ -21,8 +21,8 @@ provisioning::DriverProvider profileDriverProvider()
                 return fail(pem.error());
             auto key = crypto::PrivateKey::fromAny(*pem);
             if (!key)
-                return fail(key.error().withContext(QStringLiteral("The attestation key %1")
-                                                        .arg(profile.device.attestationKeyFile)));
+                return fail(key.error().withContext(
+                    QStringLiteral("The attestation key %1").arg(profile.device.attestationKeyFile)));
             config.attestationKeySpkiDer = key->publicKeyDer();
         }
         auto driver = DriverFactory::create(profile.device.protocol, serial, config);

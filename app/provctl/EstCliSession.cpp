@@ -7,6 +7,7 @@
 #include "est/CsrAttributesPolicy.h"
 #include "est/TrustBootstrap.h"
 
+#include "crypto/AsyncKeyGeneration.h"
 #include "crypto/ChainVerifier.h"
 #include "crypto/SubjectAltName.h"
 
@@ -353,23 +354,27 @@ void EstCliSession::runEnroll()
         }
         for (const QString &n : plan.notHonoured)
             m_err << "Warning: " << n << '\n';
-        crypto::PrivateKey key = existing;
-        bool generated = false;
-        if (key.isNull()) {
-            auto fresh = crypto::PrivateKey::generate(plan.keyType.value_or(crypto::KeyType::EcP256));
-            if (!fresh) {
-                failWith(fresh.error());
+        auto enroll = [this, spec = plan.spec](const crypto::PrivateKey &key, bool generated) {
+            auto csr = crypto::CertificateRequest::create(spec, key);
+            if (!csr) {
+                failWith(csr.error());
                 return;
             }
-            key = *fresh;
-            generated = true;
-        }
-        auto csr = crypto::CertificateRequest::create(plan.spec, key);
-        if (!csr) {
-            failWith(csr.error());
+            submitIssue(m_client->simpleEnroll(*csr), generated ? key : crypto::PrivateKey());
+        };
+        if (!existing.isNull()) {
+            enroll(existing, false);
             return;
         }
-        submitIssue(m_client->simpleEnroll(*csr), generated ? key : crypto::PrivateKey());
+        // Off the event loop: an RSA key takes long, and the loop serves the connections.
+        crypto::generateKeyAsync(plan.keyType.value_or(crypto::KeyType::EcP256), this,
+                                 [this, enroll](Result<crypto::PrivateKey> fresh) {
+                                     if (!fresh) {
+                                         failWith(fresh.error());
+                                         return;
+                                     }
+                                     enroll(*fresh, true);
+                                 });
     });
 }
 
@@ -381,7 +386,6 @@ void EstCliSession::runReenroll()
     spec.subject = current.certificate.subject();
     spec.subjectAltNames = current.certificate.subjectAltNames();
     crypto::PrivateKey key = current.key;
-    bool generated = false;
     if (!m_options.keyFile.isEmpty()) {
         auto data = readFileBounded(m_options.keyFile, 1024 * 1024);
         if (!data) {
@@ -394,21 +398,27 @@ void EstCliSession::runReenroll()
             return;
         }
         key = *k;
-    } else if (!m_options.keyType.isEmpty()) {
-        auto fresh = crypto::PrivateKey::generate(*crypto::parseKeyType(m_options.keyType));
-        if (!fresh) {
-            failWith(fresh.error());
+    }
+    auto reenroll = [this, spec](const crypto::PrivateKey &k, bool generated) {
+        auto csr = crypto::CertificateRequest::create(spec, k);
+        if (!csr) {
+            failWith(csr.error());
             return;
         }
-        key = *fresh;
-        generated = true;
-    }
-    auto csr = crypto::CertificateRequest::create(spec, key);
-    if (!csr) {
-        failWith(csr.error());
+        submitIssue(m_client->simpleReenroll(*csr), generated ? k : crypto::PrivateKey());
+    };
+    if (m_options.keyFile.isEmpty() && !m_options.keyType.isEmpty()) {
+        crypto::generateKeyAsync(*crypto::parseKeyType(m_options.keyType), this,
+                                 [this, reenroll](Result<crypto::PrivateKey> fresh) {
+                                     if (!fresh) {
+                                         failWith(fresh.error());
+                                         return;
+                                     }
+                                     reenroll(*fresh, true);
+                                 });
         return;
     }
-    submitIssue(m_client->simpleReenroll(*csr), generated ? key : crypto::PrivateKey());
+    reenroll(key, false);
 }
 
 void EstCliSession::runServerKeygen()
@@ -422,17 +432,18 @@ void EstCliSession::runServerKeygen()
     // The CSR only carries the subject (and a key-type hint); its key is thrown away.
     const crypto::KeyType hint =
         m_options.keyType.isEmpty() ? crypto::KeyType::EcP256 : *crypto::parseKeyType(m_options.keyType);
-    auto throwaway = crypto::PrivateKey::generate(hint);
-    if (!throwaway) {
-        failWith(throwaway.error());
-        return;
-    }
-    auto csr = crypto::CertificateRequest::create(spec, *throwaway);
-    if (!csr) {
-        failWith(csr.error());
-        return;
-    }
-    submitIssue(m_client->serverKeygen(*csr), {});
+    crypto::generateKeyAsync(hint, this, [this, spec](Result<crypto::PrivateKey> throwaway) {
+        if (!throwaway) {
+            failWith(throwaway.error());
+            return;
+        }
+        auto csr = crypto::CertificateRequest::create(spec, *throwaway);
+        if (!csr) {
+            failWith(csr.error());
+            return;
+        }
+        submitIssue(m_client->serverKeygen(*csr), {});
+    });
 }
 
 void EstCliSession::submitIssue(EstReply *reply, const crypto::PrivateKey &generatedKey)

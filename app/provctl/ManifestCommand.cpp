@@ -19,7 +19,8 @@ void printUsage(QTextStream &s)
 {
     s << "Usage: provctl manifest list   [--manifest FILE] [--since ISO8601] [--status PASS|FAIL|INCOMPLETE] "
          "[--serial S] [--format table|json] [--limit N]\n"
-         "       provctl manifest show   SERIAL|ROWID [--manifest FILE]   (a serial: its PASS, else its latest attempt)\n"
+         "       provctl manifest show   SERIAL|ROWID [--manifest FILE]   (a serial: its PASS, else its latest "
+         "attempt)\n"
          "       provctl manifest verify [--manifest FILE]\n\n"
          "The manifest is one SQLite file per station (default "
       << Manifest::defaultPath()
@@ -73,7 +74,8 @@ QJsonObject toJson(const ManifestRecord &r, bool full)
 
 Result<std::unique_ptr<Manifest>> openFrom(const QCommandLineParser &p)
 {
-    const QString path = p.isSet(QStringLiteral("manifest")) ? p.value(QStringLiteral("manifest")) : Manifest::defaultPath();
+    const QString path =
+        p.isSet(QStringLiteral("manifest")) ? p.value(QStringLiteral("manifest")) : Manifest::defaultPath();
     return Manifest::open(path, Manifest::Access::ReadOnly);
 }
 
@@ -84,8 +86,10 @@ int runList(const QStringList &args, QTextStream &out, QTextStream &err)
     p.addOption({QStringLiteral("since"), QStringLiteral("Attempts started at or after."), QStringLiteral("iso8601")});
     p.addOption({QStringLiteral("status"), QStringLiteral("PASS, FAIL or INCOMPLETE."), QStringLiteral("status")});
     p.addOption({QStringLiteral("serial"), QStringLiteral("One unit."), QStringLiteral("serial")});
-    p.addOption({QStringLiteral("format"), QStringLiteral("table or json."), QStringLiteral("format"), QStringLiteral("table")});
-    p.addOption({QStringLiteral("limit"), QStringLiteral("At most N rows (newest last)."), QStringLiteral("n"), QStringLiteral("0")});
+    p.addOption({QStringLiteral("format"), QStringLiteral("table or json."), QStringLiteral("format"),
+                 QStringLiteral("table")});
+    p.addOption({QStringLiteral("limit"), QStringLiteral("At most N rows (newest last)."), QStringLiteral("n"),
+                 QStringLiteral("0")});
     if (!p.parse(args)) {
         err << "provctl manifest list: " << p.errorText() << '\n';
         return 2;
@@ -215,11 +219,11 @@ int runVerify(const QStringList &args, QTextStream &out, QTextStream &err)
         return 1;
     }
     for (const ChainProblem &c : report->problems)
-        out << "row " << c.id << " (" << (c.serial.isEmpty() ? QStringLiteral("no serial") : c.serial) << "): " << c.what
-            << '\n';
-    out << (*m)->path() << ": " << report->finishedRows << " finished row(s), " << report->openRows
-        << " open; " << (report->ok() ? QStringLiteral("the hash chain is intact")
-                                       : QStringLiteral("%1 problem(s) found").arg(report->problems.size()))
+        out << "row " << c.id << " (" << (c.serial.isEmpty() ? QStringLiteral("no serial") : c.serial)
+            << "): " << c.what << '\n';
+    out << (*m)->path() << ": " << report->finishedRows << " finished row(s), " << report->openRows << " open; "
+        << (report->ok() ? QStringLiteral("the hash chain is intact")
+                         : QStringLiteral("%1 problem(s) found").arg(report->problems.size()))
         << '\n';
     return report->ok() ? 0 : 1;
 }

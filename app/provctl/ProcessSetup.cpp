@@ -25,8 +25,9 @@ provisioning::SecretPrompt terminalSecretPrompt()
         return crypto::SecretBytes(std::move(line));
 #else
         if (!isatty(STDIN_FILENO))
-            return fail(ErrorCode::InvalidArgument, QStringLiteral("The %1 is needed and there is no terminal").arg(what),
-                        {}, QStringLiteral("Run in a terminal, or name an environment variable in the profile."));
+            return fail(ErrorCode::InvalidArgument,
+                        QStringLiteral("The %1 is needed and there is no terminal").arg(what), {},
+                        QStringLiteral("Run in a terminal, or name an environment variable in the profile."));
         QTextStream(stderr) << what << ": " << Qt::flush;
         termios old{};
         tcgetattr(STDIN_FILENO, &old);

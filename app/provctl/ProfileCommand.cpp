@@ -110,14 +110,15 @@ int runNew(const QStringList &args, QTextStream &out, QTextStream &err)
         if (p.isSet(QLatin1String(flag)))
             auth[QLatin1String(key)] = isPath ? absolute(str(flag)) : str(flag);
     }
-    QJsonObject est{{QStringLiteral("url"), str("est-url")}, {QStringLiteral("trust"), trust}, {QStringLiteral("auth"), auth}};
+    QJsonObject est{
+        {QStringLiteral("url"), str("est-url")}, {QStringLiteral("trust"), trust}, {QStringLiteral("auth"), auth}};
     if (p.isSet(QStringLiteral("cert-auth-url")))
         est[QStringLiteral("cert_auth_url")] = str("cert-auth-url");
     if (p.isSet(QStringLiteral("no-csrattrs")))
         est[QStringLiteral("csrattrs")] = false;
 
-    QJsonObject enrollment{{QStringLiteral("key_origin"), p.isSet(QStringLiteral("key-origin")) ? str("key-origin")
-                                                                                                : QStringLiteral("device")}};
+    QJsonObject enrollment{{QStringLiteral("key_origin"),
+                            p.isSet(QStringLiteral("key-origin")) ? str("key-origin") : QStringLiteral("device")}};
     if (p.isSet(QStringLiteral("key-type")))
         enrollment[QStringLiteral("key_type")] = str("key-type");
     if (p.isSet(QStringLiteral("subject")))

@@ -45,14 +45,17 @@ int runProvision(const QStringList &args)
         "1 a unit failed, 2 usage or profile error, 130 interrupted."));
     p.addHelpOption();
     p.addOption({QStringLiteral("profile"), QStringLiteral("The product profile (JSON)."), QStringLiteral("file")});
-    p.addOption({QStringLiteral("port"), QStringLiteral("A unit's serial port (repeat for several)."), QStringLiteral("path")});
+    p.addOption(
+        {QStringLiteral("port"), QStringLiteral("A unit's serial port (repeat for several)."), QStringLiteral("path")});
     p.addOption({QStringLiteral("all"), QStringLiteral("Every unit attached now that the profile's filter matches.")});
     p.addOption({QStringLiteral("barcode"),
                  QStringLiteral("A scanned label (repeat, one per unit); matched to the unit it names."),
                  QStringLiteral("text")});
-    p.addOption({QStringLiteral("manifest"), QStringLiteral("The manifest file (default: %1).").arg(manifest::Manifest::defaultPath()),
+    p.addOption({QStringLiteral("manifest"),
+                 QStringLiteral("The manifest file (default: %1).").arg(manifest::Manifest::defaultPath()),
                  QStringLiteral("file")});
-    p.addOption({QStringLiteral("operator"), QStringLiteral("Who runs the station (recorded)."), QStringLiteral("name")});
+    p.addOption(
+        {QStringLiteral("operator"), QStringLiteral("Who runs the station (recorded)."), QStringLiteral("name")});
     p.addOption({QStringLiteral("station-id"), QStringLiteral("This station's name (default: the host name)."),
                  QStringLiteral("id")});
     p.addOption({QStringLiteral("confirm-reprovision"),
@@ -105,8 +108,10 @@ int runProvision(const QStringList &args)
 
     StationConfig sc;
     sc.operatorName = p.value(QStringLiteral("operator"));
-    sc.stationId = p.isSet(QStringLiteral("station-id")) ? p.value(QStringLiteral("station-id")) : QHostInfo::localHostName();
-    Station station(*profile, sc, &selection, drivers::profileDriverProvider(), manifest->get(), terminalSecretPrompt());
+    sc.stationId =
+        p.isSet(QStringLiteral("station-id")) ? p.value(QStringLiteral("station-id")) : QHostInfo::localHostName();
+    Station station(*profile, sc, &selection, drivers::profileDriverProvider(), manifest->get(),
+                    terminalSecretPrompt());
 
     int failures = 0, finished = 0;
     bool interrupted = false;
@@ -157,9 +162,9 @@ int runProvision(const QStringList &args)
         ++finished;
         started.insert(i);
         const SlotInfo s = station.slotInfo(i);
-        const QString status = r.passed() ? QStringLiteral("PASS") : r.finalState == JobState::Incomplete
-                                                                         ? QStringLiteral("INCOMPLETE")
-                                                                         : QStringLiteral("FAIL");
+        const QString status = r.passed()                             ? QStringLiteral("PASS")
+                               : r.finalState == JobState::Incomplete ? QStringLiteral("INCOMPLETE")
+                                                                      : QStringLiteral("FAIL");
         out << status.leftJustified(11) << "slot " << i + 1 << "  " << s.portPath << "  "
             << (r.serial.isEmpty() ? QStringLiteral("(unidentified)") : r.serial) << "  ";
         if (r.passed())
@@ -197,7 +202,8 @@ int runProvision(const QStringList &args)
             for (const SlotInfo &s : station.allSlots())
                 seen = seen || QFileInfo(s.portPath).absoluteFilePath() == QFileInfo(port).absoluteFilePath();
             if (!seen) {
-                out << "FAIL       " << port << "  no unit answered on this port (is it plugged in? is the path right?)\n";
+                out << "FAIL       " << port
+                    << "  no unit answered on this port (is it plugged in? is the path right?)\n";
                 ++failures;
                 started.insert(-1 - int(started.size()));
                 ++finished;

@@ -69,11 +69,17 @@ struct Column {
     std::function<void(ManifestRecord &, const QString &)> set;
 };
 
-#define STATION_TEXT_COLUMN(col, field)                                                                               \
-    Column{col, [](const ManifestRecord &r) { return r.field; }, [](ManifestRecord &r, const QString &v) { r.field = v; }}
-#define STATION_TIME_COLUMN(col, field)                                                                               \
-    Column{col, [](const ManifestRecord &r) { return isoTime(r.field); },                                             \
-           [](ManifestRecord &r, const QString &v) { r.field = parseTime(v); }}
+#define STATION_TEXT_COLUMN(col, field)                                                                                \
+    Column                                                                                                             \
+    {                                                                                                                  \
+        col, [](const ManifestRecord &r) { return r.field; }, [](ManifestRecord &r, const QString &v) { r.field = v; } \
+    }
+#define STATION_TIME_COLUMN(col, field)                                                                                \
+    Column                                                                                                             \
+    {                                                                                                                  \
+        col, [](const ManifestRecord &r) { return isoTime(r.field); },                                                 \
+            [](ManifestRecord &r, const QString &v) { r.field = parseTime(v); }                                        \
+    }
 
 const QList<Column> &columns()
 {
@@ -173,9 +179,9 @@ const QString kGenesis = QString(64, QLatin1Char('0'));
 
 } // namespace
 
-Manifest::Manifest(std::unique_ptr<SqliteDatabase> db, QString session) : m_db(std::move(db)), m_session(std::move(session))
-{
-}
+Manifest::Manifest(std::unique_ptr<SqliteDatabase> db, QString session)
+    : m_db(std::move(db)), m_session(std::move(session))
+{}
 
 Manifest::~Manifest() = default;
 
@@ -367,7 +373,8 @@ Result<void> Manifest::finish(ManifestRecord &record)
         // A unit is never PASS without the certificate it was verified with.
         auto cert = crypto::Certificate::fromPem(record.certPem.toUtf8());
         if (!cert || cert->fingerprintSha256() != record.certFingerprint)
-            return fail(ErrorCode::Internal, QStringLiteral("Refusing to record PASS without its verified certificate"));
+            return fail(ErrorCode::Internal,
+                        QStringLiteral("Refusing to record PASS without its verified certificate"));
     }
     if (!record.finishedAt.isValid())
         record.finishedAt = QDateTime::currentDateTimeUtc();
@@ -569,7 +576,8 @@ Result<std::optional<ManifestRecord>> Manifest::get(qint64 id) const
 
 Result<std::optional<ManifestRecord>> Manifest::latestForSerial(const QString &serial) const
 {
-    auto rows = select(QStringLiteral("serial = :serial"), {{":serial", serial}}, QStringLiteral("ORDER BY id DESC LIMIT 1"));
+    auto rows =
+        select(QStringLiteral("serial = :serial"), {{":serial", serial}}, QStringLiteral("ORDER BY id DESC LIMIT 1"));
     if (!rows)
         return fail(rows.error());
     if (rows->isEmpty())
@@ -604,7 +612,8 @@ Result<VerifyReport> Manifest::verify() const
 {
     VerifyReport report;
     // Stream in id order of the chain without loading the file into memory.
-    auto stmt = m_db->prepare(QStringLiteral("SELECT %1 FROM attempts WHERE seq IS NOT NULL ORDER BY seq").arg(selectList()));
+    auto stmt =
+        m_db->prepare(QStringLiteral("SELECT %1 FROM attempts WHERE seq IS NOT NULL ORDER BY seq").arg(selectList()));
     if (!stmt)
         return fail(stmt.error());
     QString prev = kGenesis;
@@ -619,11 +628,11 @@ Result<VerifyReport> Manifest::verify() const
         ++report.finishedRows;
         const qint64 seq = r.seq.value_or(0);
         if (seq != expectedSeq) {
-            report.problems.append({r.id, r.serial,
-                                    seq > expectedSeq
-                                        ? QStringLiteral("%1 finished row(s) missing before this one (deleted)")
-                                              .arg(seq - expectedSeq)
-                                        : QStringLiteral("chain position %1 appears twice (inserted)").arg(seq)});
+            report.problems.append(
+                {r.id, r.serial,
+                 seq > expectedSeq
+                     ? QStringLiteral("%1 finished row(s) missing before this one (deleted)").arg(seq - expectedSeq)
+                     : QStringLiteral("chain position %1 appears twice (inserted)").arg(seq)});
         } else if (r.prevHash != prev) {
             report.problems.append(
                 {r.id, r.serial, QStringLiteral("does not follow the row before it (inserted, deleted or reordered)")});

@@ -95,8 +95,8 @@ private:
     [[nodiscard]] Result<void> migrate();
     [[nodiscard]] Result<void> write(const ManifestRecord &record, bool insert);
     [[nodiscard]] Result<void> seal(ManifestRecord record, const QString &why);
-    [[nodiscard]] Result<QList<ManifestRecord>> select(const QString &where, const QList<QPair<QByteArray, QVariant>> &binds,
-                                                       const QString &tail) const;
+    [[nodiscard]] Result<QList<ManifestRecord>>
+    select(const QString &where, const QList<QPair<QByteArray, QVariant>> &binds, const QString &tail) const;
 
     std::unique_ptr<SqliteDatabase> m_db;
     QString m_session;

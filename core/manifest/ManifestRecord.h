@@ -16,7 +16,7 @@ enum class Outcome { Incomplete, Pass, Fail };
 [[nodiscard]] std::optional<Outcome> parseOutcome(const QString &text);
 
 struct ManifestRecord {
-    qint64 id = 0;            ///< rowid, assigned by the manifest
+    qint64 id = 0;             ///< rowid, assigned by the manifest
     std::optional<qint64> seq; ///< position in the hash chain; set when the attempt is finished
     QString attemptId;         ///< a UUID per attempt
 

@@ -15,8 +15,7 @@ SqliteStatement::~SqliteStatement()
 
 SqliteStatement::SqliteStatement(SqliteStatement &&other) noexcept
     : m_db(other.m_db), m_stmt(std::exchange(other.m_stmt, nullptr))
-{
-}
+{}
 
 void SqliteStatement::bind(const char *name, const QVariant &value)
 {

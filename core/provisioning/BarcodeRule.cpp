@@ -19,20 +19,17 @@ struct AiRule {
 
 // Prefix-matched, longest first where they overlap.
 const AiRule kAiRules[] = {
-    {"00", 2, 18, true},   {"01", 2, 14, true},  {"02", 2, 14, true},  {"10", 2, 20, false},
-    {"11", 2, 6, true},    {"12", 2, 6, true},   {"13", 2, 6, true},   {"15", 2, 6, true},
-    {"16", 2, 6, true},    {"17", 2, 6, true},   {"20", 2, 2, true},   {"21", 2, 20, false},
-    {"22", 2, 20, false},  {"235", 3, 28, false}, {"240", 3, 30, false}, {"241", 3, 30, false},
-    {"242", 3, 6, false},  {"243", 3, 20, false}, {"250", 3, 30, false}, {"251", 3, 30, false},
-    {"253", 3, 30, false}, {"254", 3, 20, false}, {"255", 3, 25, false}, {"30", 2, 8, false},
-    {"31", 4, 6, true},    {"32", 4, 6, true},   {"33", 4, 6, true},   {"34", 4, 6, true},
-    {"35", 4, 6, true},    {"36", 4, 6, true},   {"37", 2, 8, false},  {"400", 3, 30, false},
-    {"401", 3, 30, false}, {"402", 3, 17, true}, {"403", 3, 30, false}, {"41", 3, 13, true},
-    {"420", 3, 20, false}, {"421", 3, 12, false}, {"422", 3, 3, true},  {"7003", 4, 10, true},
-    {"8004", 4, 30, false}, {"8005", 4, 6, true}, {"8006", 4, 18, true}, {"90", 2, 30, false},
-    {"91", 2, 90, false},  {"92", 2, 90, false}, {"93", 2, 90, false}, {"94", 2, 90, false},
-    {"95", 2, 90, false},  {"96", 2, 90, false}, {"97", 2, 90, false}, {"98", 2, 90, false},
-    {"99", 2, 90, false},
+    {"00", 2, 18, true},    {"01", 2, 14, true},   {"02", 2, 14, true},   {"10", 2, 20, false},  {"11", 2, 6, true},
+    {"12", 2, 6, true},     {"13", 2, 6, true},    {"15", 2, 6, true},    {"16", 2, 6, true},    {"17", 2, 6, true},
+    {"20", 2, 2, true},     {"21", 2, 20, false},  {"22", 2, 20, false},  {"235", 3, 28, false}, {"240", 3, 30, false},
+    {"241", 3, 30, false},  {"242", 3, 6, false},  {"243", 3, 20, false}, {"250", 3, 30, false}, {"251", 3, 30, false},
+    {"253", 3, 30, false},  {"254", 3, 20, false}, {"255", 3, 25, false}, {"30", 2, 8, false},   {"31", 4, 6, true},
+    {"32", 4, 6, true},     {"33", 4, 6, true},    {"34", 4, 6, true},    {"35", 4, 6, true},    {"36", 4, 6, true},
+    {"37", 2, 8, false},    {"400", 3, 30, false}, {"401", 3, 30, false}, {"402", 3, 17, true},  {"403", 3, 30, false},
+    {"41", 3, 13, true},    {"420", 3, 20, false}, {"421", 3, 12, false}, {"422", 3, 3, true},   {"7003", 4, 10, true},
+    {"8004", 4, 30, false}, {"8005", 4, 6, true},  {"8006", 4, 18, true}, {"90", 2, 30, false},  {"91", 2, 90, false},
+    {"92", 2, 90, false},   {"93", 2, 90, false},  {"94", 2, 90, false},  {"95", 2, 90, false},  {"96", 2, 90, false},
+    {"97", 2, 90, false},   {"98", 2, 90, false},  {"99", 2, 90, false},
 };
 
 const AiRule *ruleFor(QStringView text)
@@ -152,18 +149,19 @@ Result<ScannedCode> BarcodeRule::parse(const QString &scanned) const
     switch (m_kind) {
     case Kind::Plain:
         if (text.contains(kGs))
-            return fail(ErrorCode::InvalidArgument, QStringLiteral("The scanned code is a GS1 code, not a plain serial"),
-                        {}, QStringLiteral("Scan the serial-number label, or use a profile with the gs1 rule."));
+            return fail(ErrorCode::InvalidArgument,
+                        QStringLiteral("The scanned code is a GS1 code, not a plain serial"), {},
+                        QStringLiteral("Scan the serial-number label, or use a profile with the gs1 rule."));
         code.serial = text;
         return code;
     case Kind::Regex: {
         const QRegularExpressionMatch m =
             m_regex.match(text, 0, QRegularExpression::NormalMatch, QRegularExpression::AnchorAtOffsetMatchOption);
         if (!m.hasMatch() || m.capturedEnd() != text.size() || m.captured(QStringLiteral("serial")).isEmpty())
-            return fail(ErrorCode::InvalidArgument,
-                        QStringLiteral("The scanned code '%1' does not have the expected form").arg(text), {},
-                        QStringLiteral("Scan the unit's serial-number label (the profile expects %1).")
-                            .arg(m_regex.pattern()));
+            return fail(
+                ErrorCode::InvalidArgument,
+                QStringLiteral("The scanned code '%1' does not have the expected form").arg(text), {},
+                QStringLiteral("Scan the unit's serial-number label (the profile expects %1).").arg(m_regex.pattern()));
         code.serial = m.captured(QStringLiteral("serial"));
         return code;
     }

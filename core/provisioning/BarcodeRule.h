@@ -14,10 +14,10 @@
 namespace station::provisioning {
 
 struct ScannedCode {
-    QString raw;                 ///< what the scanner sent, trimmed
-    QString serial;              ///< the unit's serial number the code names
-    QString gtin;                ///< GS1 AI (01), when present
-    QMap<QString, QString> ais;  ///< GS1: every application identifier and its value
+    QString raw;                ///< what the scanner sent, trimmed
+    QString serial;             ///< the unit's serial number the code names
+    QString gtin;               ///< GS1 AI (01), when present
+    QMap<QString, QString> ais; ///< GS1: every application identifier and its value
 };
 
 class BarcodeRule

@@ -23,9 +23,10 @@ Result<crypto::SecretBytes> secret(const QString &env, bool ask, const QString &
     }
     if (ask) {
         if (!askSecret)
-            return fail(ErrorCode::InvalidArgument, QStringLiteral("The profile asks for the %1, and nobody can "
-                                                                   "answer here")
-                                                        .arg(what),
+            return fail(ErrorCode::InvalidArgument,
+                        QStringLiteral("The profile asks for the %1, and nobody can "
+                                       "answer here")
+                            .arg(what),
                         {}, QStringLiteral("Run interactively, or name an environment variable in the profile."));
         return askSecret(what);
     }
@@ -47,8 +48,7 @@ Result<QList<crypto::Certificate>> certificates(const QString &path, const QStri
 
 EstSetup::EstSetup(const ProductProfile &profile, SecretPrompt askSecret, QObject *parent)
     : QObject(parent), m_profile(profile), m_askSecret(std::move(askSecret))
-{
-}
+{}
 
 EstSetup::~EstSetup() = default;
 
@@ -67,8 +67,8 @@ Result<est::EstClientConfig> EstSetup::clientConfig(const ProductProfile &profil
     c.useSystemTrustStore = e.trust == TrustSource::System;
     switch (e.auth) {
     case AuthMode::ClientCertificate: {
-        auto pass = secret(e.passphraseEnv, e.askPassphrase, QStringLiteral("passphrase of the station's EST key"),
-                           askSecret);
+        auto pass =
+            secret(e.passphraseEnv, e.askPassphrase, QStringLiteral("passphrase of the station's EST key"), askSecret);
         if (!pass)
             return fail(pass.error());
         auto identity = e.clientP12.isEmpty() ? est::ClientIdentity::fromFiles(e.clientCert, e.clientKey, *pass)

@@ -69,8 +69,7 @@ OperatorMessage operatorMessage(JobFailure failure, JobState step)
         return {tr("The unit could not prove its identity."),
                 tr("Set the unit aside for engineering; do not provision it.")};
     case JobFailure::BarcodeMismatch:
-        return {tr("The scanned label does not belong to this unit."),
-                tr("Scan the label of the unit in this slot.")};
+        return {tr("The scanned label does not belong to this unit."), tr("Scan the label of the unit in this slot.")};
     case JobFailure::AlreadyProvisioned:
         return {tr("This unit is already provisioned (a PASS is on record)."),
                 tr("Remove it; a supervisor can re-provision it if that is intended.")};
@@ -98,7 +97,8 @@ OperatorMessage operatorMessage(JobFailure failure, JobState step)
         return {tr("The EST server refused the request."),
                 tr("Call the supervisor with the details; the unit can be retried once it is fixed.")};
     case JobFailure::EstServerError:
-        return {tr("The EST server had an internal error."), tr("Scan the unit again; call the supervisor if it repeats.")};
+        return {tr("The EST server had an internal error."),
+                tr("Scan the unit again; call the supervisor if it repeats.")};
     case JobFailure::EstPending:
         return {tr("The CA did not issue the certificate in time (request pending)."),
                 tr("Scan the unit again later; call the supervisor if approvals are stuck.")};
@@ -110,7 +110,8 @@ OperatorMessage operatorMessage(JobFailure failure, JobState step)
                 tr("Set the unit aside and call the supervisor before retrying (the DMS may refuse a second "
                    "enrollment).")};
     case JobFailure::CertificateWrongKey:
-        return {tr("The CA returned a certificate for a different key."), tr("Call the supervisor; do not ship the unit.")};
+        return {tr("The CA returned a certificate for a different key."),
+                tr("Call the supervisor; do not ship the unit.")};
     case JobFailure::CertificateUntrusted:
         return {tr("The returned certificate does not chain to the trusted CA."),
                 tr("Call the supervisor: the EST server may be the wrong one.")};
@@ -129,7 +130,8 @@ OperatorMessage operatorMessage(JobFailure failure, JobState step)
         return {tr("The step took too long: %1.").arg(during), tr("Replug the unit and scan it again.")};
     case JobFailure::Cancelled: return {tr("Cancelled while %1.").arg(during), tr("Scan the unit again to restart.")};
     case JobFailure::Configuration:
-        return {tr("The station is not set up for this step."), tr("Call the supervisor to check the product profile.")};
+        return {tr("The station is not set up for this step."),
+                tr("Call the supervisor to check the product profile.")};
     case JobFailure::Internal:
         return {tr("The station hit an internal error while %1.").arg(during),
                 tr("Scan the unit again; report the details if it repeats.")};
@@ -177,8 +179,9 @@ JobFailure classifyFailure(JobState step, const Error &error)
             return error.httpStatus >= 500 ? JobFailure::EstServerError : JobFailure::EstRefused;
         case ErrorCode::Parse: return JobFailure::EstBadAnswer;
         case ErrorCode::Verification:
-            return error.message.contains(QLatin1String("public key"), Qt::CaseInsensitive) ? JobFailure::CertificateWrongKey
-                                                                                     : JobFailure::CertificateUntrusted;
+            return error.message.contains(QLatin1String("public key"), Qt::CaseInsensitive)
+                       ? JobFailure::CertificateWrongKey
+                       : JobFailure::CertificateUntrusted;
         case ErrorCode::InvalidArgument:
         case ErrorCode::Unsupported: return JobFailure::Configuration;
         default: return JobFailure::Internal;

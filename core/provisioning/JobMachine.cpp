@@ -80,8 +80,7 @@ JobTransition transition(const JobPlan &plan, JobState state, JobEvent event)
         return {state, NoAction};
     case JobEvent::StepDone: {
         // Waiting states finish by their own events, not by a step result.
-        if (state == JobState::Detected || state == JobState::AwaitingScan ||
-            state == JobState::AwaitingConfirmation)
+        if (state == JobState::Detected || state == JobState::AwaitingScan || state == JobState::AwaitingConfirmation)
             return {state, NoAction};
         const JobState next = nextState(plan, state);
         if (next == JobState::Passed)

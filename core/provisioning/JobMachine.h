@@ -56,13 +56,13 @@ enum JobAction : unsigned {
     NoAction = 0,
     CancelPending = 1u << 0, ///< abort the device or EST operation in flight
     StopTimer = 1u << 1,
-    Journal = 1u << 2,       ///< write the reached step to the manifest row
-    StartTimer = 1u << 3,    ///< arm the new state's deadline (if it has one)
-    RunStep = 1u << 4,       ///< start the new state's operation
-    WipeSecrets = 1u << 5,   ///< wipe any private key the job holds
+    Journal = 1u << 2,     ///< write the reached step to the manifest row
+    StartTimer = 1u << 3,  ///< arm the new state's deadline (if it has one)
+    RunStep = 1u << 4,     ///< start the new state's operation
+    WipeSecrets = 1u << 5, ///< wipe any private key the job holds
     CloseDevice = 1u << 6,
-    Record = 1u << 7,        ///< seal the manifest row with the job's outcome (FAIL / INCOMPLETE)
-    ProbeDevice = 1u << 8,   ///< read back what the unit holds before recording (after an interrupted write)
+    Record = 1u << 7,      ///< seal the manifest row with the job's outcome (FAIL / INCOMPLETE)
+    ProbeDevice = 1u << 8, ///< read back what the unit holds before recording (after an interrupted write)
 };
 using JobActions = unsigned;
 

@@ -35,8 +35,7 @@ class Section
 public:
     Section(QJsonObject object, QString path, QStringList &problems)
         : m_object(std::move(object)), m_path(std::move(path)), m_problems(problems)
-    {
-    }
+    {}
     ~Section()
     {
         for (auto it = m_object.constBegin(); it != m_object.constEnd(); ++it) {
@@ -200,16 +199,17 @@ void readDevice(Section &root, ProductProfile &p, const QString &baseDir)
     Section s(root.object(QStringLiteral("device")), QStringLiteral("device"), root.problems());
     if (!root.has(QStringLiteral("device")))
         root.problem(QStringLiteral("device"), QStringLiteral("is required (protocol, usb_ids / port_patterns)"));
-    p.device.protocol = s.choice(QStringLiteral("protocol"), device::Protocol::Station,
-                                 {{QStringLiteral("station"), device::Protocol::Station},
-                                  {QStringLiteral("nrf91"), device::Protocol::Nrf91}});
+    p.device.protocol = s.choice(
+        QStringLiteral("protocol"), device::Protocol::Station,
+        {{QStringLiteral("station"), device::Protocol::Station}, {QStringLiteral("nrf91"), device::Protocol::Nrf91}});
     if (!s.has(QStringLiteral("protocol")))
         s.problem(QStringLiteral("protocol"), QStringLiteral("is required (allowed: station, nrf91)"));
     for (const QString &id : s.strings(QStringLiteral("usb_ids"))) {
         auto parsed = device::DeviceFilter::parseVidPid(id);
         if (!parsed)
-            s.problem(QStringLiteral("usb_ids"),
-                      QStringLiteral("'%1' is not a VID:PID (allowed: \"1915:910a\", \"0x1915:0x910A\", \"1915\")").arg(id));
+            s.problem(
+                QStringLiteral("usb_ids"),
+                QStringLiteral("'%1' is not a VID:PID (allowed: \"1915:910a\", \"0x1915:0x910A\", \"1915\")").arg(id));
         else
             p.device.filter.usbIds.append(*parsed);
     }
@@ -325,8 +325,9 @@ void readEnrollment(Section &root, ProductProfile &p)
 {
     Section s(root.object(QStringLiteral("enrollment")), QStringLiteral("enrollment"), root.problems());
     EnrollmentSettings &e = p.enrollment;
-    e.keyOrigin = s.choice(QStringLiteral("key_origin"), KeyOrigin::Device,
-                           {{QStringLiteral("device"), KeyOrigin::Device}, {QStringLiteral("server"), KeyOrigin::Server}});
+    e.keyOrigin =
+        s.choice(QStringLiteral("key_origin"), KeyOrigin::Device,
+                 {{QStringLiteral("device"), KeyOrigin::Device}, {QStringLiteral("server"), KeyOrigin::Server}});
     if (s.has(QStringLiteral("key_type"))) {
         const QString kt = s.string(QStringLiteral("key_type"));
         auto parsed = crypto::parseKeyType(kt);
@@ -463,7 +464,9 @@ QJsonObject ProductProfile::toJson() const
     dev[QStringLiteral("protocol")] = device::protocolName(device.protocol);
     QJsonArray ids;
     for (const device::UsbId &id : device.filter.usbIds)
-        ids.append(QStringLiteral("%1:%2").arg(id.vendorId, 4, 16, QLatin1Char('0')).arg(id.productId, 4, 16, QLatin1Char('0')));
+        ids.append(QStringLiteral("%1:%2")
+                       .arg(id.vendorId, 4, 16, QLatin1Char('0'))
+                       .arg(id.productId, 4, 16, QLatin1Char('0')));
     if (!ids.isEmpty())
         dev[QStringLiteral("usb_ids")] = ids;
     if (!device.filter.portNamePatterns.isEmpty())
@@ -506,10 +509,11 @@ QJsonObject ProductProfile::toJson() const
     e[QStringLiteral("trust")] = trust;
     e[QStringLiteral("auth")] = auth;
     e[QStringLiteral("csrattrs")] = est.fetchCsrAttrs;
-    e[QStringLiteral("retry")] = QJsonObject{{QStringLiteral("attempts"), est.retryAttempts},
-                                             {QStringLiteral("backoff_ms"), double(est.retryBackoff.count())},
-                                             {QStringLiteral("deadline_s"), double(est.pendingDeadline.count())},
-                                             {QStringLiteral("request_timeout_ms"), double(est.requestTimeout.count())}};
+    e[QStringLiteral("retry")] =
+        QJsonObject{{QStringLiteral("attempts"), est.retryAttempts},
+                    {QStringLiteral("backoff_ms"), double(est.retryBackoff.count())},
+                    {QStringLiteral("deadline_s"), double(est.pendingDeadline.count())},
+                    {QStringLiteral("request_timeout_ms"), double(est.requestTimeout.count())}};
 
     QJsonObject enroll{{QStringLiteral("key_origin"), keyOriginName(enrollment.keyOrigin)},
                        {QStringLiteral("key_type"), crypto::keyTypeName(enrollment.keyType)},
@@ -517,7 +521,8 @@ QJsonObject ProductProfile::toJson() const
     if (!enrollment.sanTemplates.isEmpty())
         enroll[QStringLiteral("san")] = QJsonArray::fromStringList(enrollment.sanTemplates);
 
-    QJsonObject bc{{QStringLiteral("start"), start == StartMode::Auto ? QStringLiteral("auto") : QStringLiteral("scan")}};
+    QJsonObject bc{
+        {QStringLiteral("start"), start == StartMode::Auto ? QStringLiteral("auto") : QStringLiteral("scan")}};
     switch (barcode.kind()) {
     case BarcodeRule::Kind::Plain: bc[QStringLiteral("rule")] = QStringLiteral("plain"); break;
     case BarcodeRule::Kind::Gs1: bc[QStringLiteral("rule")] = QStringLiteral("gs1"); break;

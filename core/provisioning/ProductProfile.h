@@ -31,27 +31,27 @@ enum class TrustSource { File, Bootstrap, System };
 enum class AuthMode { None, ClientCertificate, Basic };
 enum class StartMode { Scan, Auto };
 
-[[nodiscard]] QString keyOriginName(KeyOrigin origin); ///< "device", "server"
+[[nodiscard]] QString keyOriginName(KeyOrigin origin);             ///< "device", "server"
 [[nodiscard]] QString policyName(AlreadyProvisionedPolicy policy); ///< "refuse", "reprovision", "renew"
 
 struct EstSettings {
-    QUrl url;            ///< base URL with any label / DMS segment
-    QUrl certAuthUrl;    ///< optional: a different base URL for certificate-authenticated calls
+    QUrl url;         ///< base URL with any label / DMS segment
+    QUrl certAuthUrl; ///< optional: a different base URL for certificate-authenticated calls
     TrustSource trust = TrustSource::File;
     QString trustFile;            ///< PEM bundle (TrustSource::File), resolved against the profile's folder
     QString bootstrapFingerprint; ///< SHA-256 of the CA to accept on the RFC 7030 §4.1.1 bootstrap
     AuthMode auth = AuthMode::ClientCertificate;
-    QString clientCert;           ///< PEM certificate (chain) file
-    QString clientKey;            ///< PEM/DER key file
-    QString clientP12;            ///< or a PKCS#12 file
-    QString passphraseEnv;        ///< environment variable with the key / PKCS#12 passphrase
-    bool askPassphrase = false;   ///< ask once per station start instead (GUI / terminal)
-    QString user;                 ///< basic auth user
-    QString passwordEnv;          ///< environment variable with the basic-auth password (passcode)
+    QString clientCert;         ///< PEM certificate (chain) file
+    QString clientKey;          ///< PEM/DER key file
+    QString clientP12;          ///< or a PKCS#12 file
+    QString passphraseEnv;      ///< environment variable with the key / PKCS#12 passphrase
+    bool askPassphrase = false; ///< ask once per station start instead (GUI / terminal)
+    QString user;               ///< basic auth user
+    QString passwordEnv;        ///< environment variable with the basic-auth password (passcode)
     bool fetchCsrAttrs = true;
-    int retryAttempts = 3;                    ///< attempts per EST operation when the server is unreachable / 503
+    int retryAttempts = 3;                        ///< attempts per EST operation when the server is unreachable / 503
     std::chrono::milliseconds retryBackoff{2000}; ///< first back-off, doubled per attempt
-    std::chrono::seconds pendingDeadline{300};   ///< longest wait for 202 / 503 + Retry-After
+    std::chrono::seconds pendingDeadline{300};    ///< longest wait for 202 / 503 + Retry-After
     std::chrono::milliseconds requestTimeout{30000};
 };
 
@@ -84,8 +84,8 @@ struct StationTimeouts {
 
 struct ProductProfile {
     QString name;
-    QString sourcePath;   ///< the file it was loaded from
-    QString sha256;       ///< SHA-256 of the file's bytes (recorded with every unit)
+    QString sourcePath; ///< the file it was loaded from
+    QString sha256;     ///< SHA-256 of the file's bytes (recorded with every unit)
     DeviceSettings device;
     EstSettings est;
     EnrollmentSettings enrollment;

@@ -7,15 +7,14 @@
 #include "est/EstReply.h"
 #include "manifest/Manifest.h"
 
+#include "crypto/AsyncKeyGeneration.h"
 #include "crypto/PrivateKey.h"
 
 #include <QCryptographicHash>
-#include <QFutureWatcher>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace station::provisioning {
 
@@ -49,16 +48,16 @@ ProvisioningJob::ProvisioningJob(JobContext context, device::DiscoveredDevice po
 
     m_deadline.setSingleShot(true);
     connect(&m_deadline, &QTimer::timeout, this, [this] {
-        m_failure = classifyFailure(m_state, Error(ErrorCode::Timeout, QStringLiteral("No result within %1 ms")
-                                                                            .arg(timeoutOf(m_state).count())));
+        m_failure =
+            classifyFailure(m_state, Error(ErrorCode::Timeout,
+                                           QStringLiteral("No result within %1 ms").arg(timeoutOf(m_state).count())));
         if (isDeviceState(m_state))
             m_failure = JobFailure::DeviceNotResponding;
         else if (!isEstState(m_state))
             m_failure = JobFailure::Timeout;
-        m_error = Error(ErrorCode::Timeout,
-                        QStringLiteral("Step '%1' did not finish within %2 ms")
-                            .arg(jobStateName(m_state))
-                            .arg(timeoutOf(m_state).count()));
+        m_error = Error(ErrorCode::Timeout, QStringLiteral("Step '%1' did not finish within %2 ms")
+                                                .arg(jobStateName(m_state))
+                                                .arg(timeoutOf(m_state).count()));
         dispatch(JobEvent::TimedOut);
     });
     m_retryTimer.setSingleShot(true);
@@ -227,8 +226,8 @@ void ProvisioningJob::apply(const JobTransition &t)
             if (r) {
                 for (const device::StoredItem &i : r->items)
                     items << QStringLiteral("%1 (%2)").arg(device::credentialKindName(i.kind),
-                                                            i.committed ? QStringLiteral("committed")
-                                                                        : QStringLiteral("staged"));
+                                                           i.committed ? QStringLiteral("committed")
+                                                                       : QStringLiteral("staged"));
             }
             after(r ? QStringLiteral("after the interruption the unit holds: %1")
                           .arg(items.isEmpty() ? QStringLiteral("nothing") : items.join(QStringLiteral(", ")))
@@ -322,10 +321,12 @@ void ProvisioningJob::doIdentify()
             return failStep(classifyFailure(m_state, r.error()), r.error());
         m_identity = *r;
         if (!m_identity.identityPublicKeyDer.isEmpty() && !m_identity.evidenceVerified)
-            return failStep(JobFailure::IdentityInvalid,
-                            jobError(QStringLiteral("The unit's identity proof over the station's nonce did not verify")));
+            return failStep(
+                JobFailure::IdentityInvalid,
+                jobError(QStringLiteral("The unit's identity proof over the station's nonce did not verify")));
         if (m_identity.serialNumber.isEmpty())
-            return failStep(JobFailure::IdentityInvalid, jobError(QStringLiteral("The unit reported no serial number")));
+            return failStep(JobFailure::IdentityInvalid,
+                            jobError(QStringLiteral("The unit reported no serial number")));
         m_record.serial = m_identity.serialNumber;
         m_record.hardwareId = m_identity.hardwareId;
         m_record.deviceUuid = m_identity.deviceUuid;
@@ -351,16 +352,15 @@ void ProvisioningJob::doCheckRecord()
         return failStep(JobFailure::ManifestWrite, previous.error());
     const bool provisioned = previous->has_value() || m_identity.provisioned;
     if (provisioned && !m_reprovisionConfirmed) {
-        const QString where = previous->has_value()
-                                  ? QStringLiteral("PASS on record (manifest row %1, certificate %2)")
-                                        .arg((*previous)->id)
-                                        .arg((*previous)->certSerial)
-                                  : QStringLiteral("the unit reports committed credentials");
+        const QString where = previous->has_value() ? QStringLiteral("PASS on record (manifest row %1, certificate %2)")
+                                                          .arg((*previous)->id)
+                                                          .arg((*previous)->certSerial)
+                                                    : QStringLiteral("the unit reports committed credentials");
         switch (m_ctx.profile->alreadyProvisioned) {
         case AlreadyProvisionedPolicy::Refuse:
             return failStep(JobFailure::AlreadyProvisioned,
-                            Error(ErrorCode::InvalidArgument, QStringLiteral("Unit %1 is already provisioned").arg(m_record.serial),
-                                  where));
+                            Error(ErrorCode::InvalidArgument,
+                                  QStringLiteral("Unit %1 is already provisioned").arg(m_record.serial), where));
         case AlreadyProvisionedPolicy::Reprovision: dispatch(JobEvent::NeedsConfirmation); return;
         case AlreadyProvisionedPolicy::Renew: m_renew = true; break;
         }
@@ -400,57 +400,57 @@ void ProvisioningJob::doGenerateKey()
     request.keyType = crypto::keyTypeName(p.enrollment.keyType);
     request.subject = subject->toString();
     const crypto::DistinguishedName expected = *subject;
-    m_driver->generateKey(request, guarded<device::GeneratedKey>([this, expected](Result<device::GeneratedKey> r) {
-        if (!r)
-            return failStep(classifyFailure(m_state, r.error()), r.error());
-        m_generated = *r;
-        auto csr = crypto::CertificateRequest::fromDer(m_generated.csrDer);
-        if (!csr)
-            return failStep(JobFailure::CsrInvalid, csr.error());
-        if (auto sig = csr->verifySignature(); !sig)
-            return failStep(JobFailure::CsrInvalid, sig.error());
-        if (!m_generated.publicKeyDer.isEmpty() && m_generated.publicKeyDer != csr->publicKeyDer())
-            return failStep(JobFailure::CsrInvalid,
-                            jobError(QStringLiteral("The unit's CSR carries another key than the one it reported")));
-        if (csr->subject() != expected)
-            return failStep(JobFailure::CsrInvalid, jobError(QStringLiteral("The unit's CSR names '%1', not '%2'")
-                                                                 .arg(csr->subject().toString(), expected.toString())));
-        if (!m_generated.attestation.isEmpty() && !m_generated.attestationChecked)
-            return failStep(JobFailure::AttestationInvalid,
-                            jobError(QStringLiteral("The unit's key attestation does not cover this CSR")));
-        m_csr = *csr;
-        m_expectedPublicKey = csr->publicKeyDer();
-        m_record.csrSha256 = csr->sha256Hex();
-        m_record.publicKeySha256 = sha256Hex(m_expectedPublicKey);
-        m_csrAttrsUnmet = est::CsrAttributesPolicy::check(m_csrAttributes, *csr);
-        m_record.evidence = evidenceJson();
-        auto duplicate = m_ctx.manifest->findPass({}, m_record.publicKeySha256);
-        if (!duplicate)
-            return failStep(JobFailure::ManifestWrite, duplicate.error());
-        if (duplicate->has_value())
-            return failStep(JobFailure::DuplicateKey,
-                            jobError(QStringLiteral("Unit %1's public key is already recorded for unit %2 (row %3)")
-                                         .arg(m_record.serial, (*duplicate)->serial)
-                                         .arg((*duplicate)->id)));
-        succeedStep();
-    }));
+    m_driver->generateKey(
+        request, guarded<device::GeneratedKey>([this, expected](Result<device::GeneratedKey> r) {
+            if (!r)
+                return failStep(classifyFailure(m_state, r.error()), r.error());
+            m_generated = *r;
+            auto csr = crypto::CertificateRequest::fromDer(m_generated.csrDer);
+            if (!csr)
+                return failStep(JobFailure::CsrInvalid, csr.error());
+            if (auto sig = csr->verifySignature(); !sig)
+                return failStep(JobFailure::CsrInvalid, sig.error());
+            if (!m_generated.publicKeyDer.isEmpty() && m_generated.publicKeyDer != csr->publicKeyDer())
+                return failStep(
+                    JobFailure::CsrInvalid,
+                    jobError(QStringLiteral("The unit's CSR carries another key than the one it reported")));
+            if (csr->subject() != expected)
+                return failStep(JobFailure::CsrInvalid,
+                                jobError(QStringLiteral("The unit's CSR names '%1', not '%2'")
+                                             .arg(csr->subject().toString(), expected.toString())));
+            if (!m_generated.attestation.isEmpty() && !m_generated.attestationChecked)
+                return failStep(JobFailure::AttestationInvalid,
+                                jobError(QStringLiteral("The unit's key attestation does not cover this CSR")));
+            m_csr = *csr;
+            m_expectedPublicKey = csr->publicKeyDer();
+            m_record.csrSha256 = csr->sha256Hex();
+            m_record.publicKeySha256 = sha256Hex(m_expectedPublicKey);
+            m_csrAttrsUnmet = est::CsrAttributesPolicy::check(m_csrAttributes, *csr);
+            m_record.evidence = evidenceJson();
+            auto duplicate = m_ctx.manifest->findPass({}, m_record.publicKeySha256);
+            if (!duplicate)
+                return failStep(JobFailure::ManifestWrite, duplicate.error());
+            if (duplicate->has_value())
+                return failStep(JobFailure::DuplicateKey,
+                                jobError(QStringLiteral("Unit %1's public key is already recorded for unit %2 (row %3)")
+                                             .arg(m_record.serial, (*duplicate)->serial)
+                                             .arg((*duplicate)->id)));
+            succeedStep();
+        }));
 }
 
 void ProvisioningJob::doEnroll()
 {
     const crypto::CertificateRequest csr = m_csr;
-    runEst(
-        [this, csr] {
-            return m_renew ? m_ctx.enrollEst->simpleReenroll(csr) : m_ctx.enrollEst->simpleEnroll(csr);
-        },
-        [this](est::EstReply *reply) {
-            // Journal what the CA issued at once: if the job is cut off now, the record names it.
-            noteCertificate(reply->certificate(), reply->chain());
-            journal();
-            if (auto ok = checkIssued(reply->certificate()); !ok)
-                return failStep(JobFailure::CertificateContent, ok.error());
-            succeedStep();
-        });
+    runEst([this, csr] { return m_renew ? m_ctx.enrollEst->simpleReenroll(csr) : m_ctx.enrollEst->simpleEnroll(csr); },
+           [this](est::EstReply *reply) {
+               // Journal what the CA issued at once: if the job is cut off now, the record names it.
+               noteCertificate(reply->certificate(), reply->chain());
+               journal();
+               if (auto ok = checkIssued(reply->certificate()); !ok)
+                   return failStep(JobFailure::CertificateContent, ok.error());
+               succeedStep();
+           });
 }
 
 void ProvisioningJob::doServerKeygen()
@@ -468,24 +468,17 @@ void ProvisioningJob::doServerKeygen()
     spec.subjectAltNames = *sans;
     // The CSR of a serverkeygen request only carries what to put in the certificate and the key type;
     // its signing key is generated off the event loop (RSA takes long) and thrown away.
-    const crypto::KeyType type = p.enrollment.keyType;
-    auto *watcher = new QFutureWatcher<Result<crypto::CertificateRequest>>(this);
     const JobState at = m_state;
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, at] {
-        watcher->deleteLater();
+    crypto::generateKeyAsync(p.enrollment.keyType, this, [this, at, spec](Result<crypto::PrivateKey> key) {
         if (m_state != at || m_destroying)
             return;
-        Result<crypto::CertificateRequest> csr = watcher->result();
+        if (!key)
+            return failStep(JobFailure::Internal, key.error());
+        auto csr = crypto::CertificateRequest::create(spec, *key);
         if (!csr)
             return failStep(JobFailure::Internal, csr.error());
         sendServerKeygen(*csr);
     });
-    watcher->setFuture(QtConcurrent::run([type, spec]() -> Result<crypto::CertificateRequest> {
-        auto key = crypto::PrivateKey::generate(type);
-        if (!key)
-            return fail(key.error());
-        return crypto::CertificateRequest::create(spec, *key);
-    }));
 }
 
 void ProvisioningJob::sendServerKeygen(const crypto::CertificateRequest &csr)
@@ -550,10 +543,10 @@ void ProvisioningJob::doVerify()
                 return JobFailure::ReadBackMismatch;
             }
             if (item->sha256 != expected) {
-                m_error = jobError(QStringLiteral("The unit's %1 digest differs from what was written").arg(name),
-                                   QStringLiteral("unit %1, written %2")
-                                       .arg(QString::fromLatin1(item->sha256.toHex()),
-                                            QString::fromLatin1(expected.toHex())));
+                m_error = jobError(
+                    QStringLiteral("The unit's %1 digest differs from what was written").arg(name),
+                    QStringLiteral("unit %1, written %2")
+                        .arg(QString::fromLatin1(item->sha256.toHex()), QString::fromLatin1(expected.toHex())));
                 return JobFailure::ReadBackMismatch;
             }
             if (!item->committed) {
@@ -574,8 +567,9 @@ void ProvisioningJob::doVerify()
         if (const device::StoredItem *chain = r->find(K::CertificateChain); chain && !chain->content.isEmpty()) {
             auto stored = crypto::Certificate::listFromAny(chain->content);
             if (!stored || stored->isEmpty() || stored->first() != m_certificate)
-                return failStep(JobFailure::ReadBackMismatch,
-                                jobError(QStringLiteral("The certificate read back from the unit is not the issued one")));
+                return failStep(
+                    JobFailure::ReadBackMismatch,
+                    jobError(QStringLiteral("The certificate read back from the unit is not the issued one")));
         }
         succeedStep();
     }));
@@ -633,11 +627,12 @@ void ProvisioningJob::runEst(std::function<est::EstReply *()> send, std::functio
             // An enrollment whose outcome is unknown is never sent again blindly (the CA may have issued).
             if (error.isRetryable() && error.code != ErrorCode::OutcomeUnknown && m_estAttempt < est.retryAttempts &&
                 inTime) {
-                qCInfo(lcJob) << m_port.id << "EST attempt" << m_estAttempt << "failed, retrying in"
-                              << backoff.count() << "ms:" << error.toString();
-                emit progress(0, 0, QStringLiteral("EST server not answering; retry %1 of %2")
-                                        .arg(m_estAttempt)
-                                        .arg(est.retryAttempts - 1));
+                qCInfo(lcJob) << m_port.id << "EST attempt" << m_estAttempt << "failed, retrying in" << backoff.count()
+                              << "ms:" << error.toString();
+                emit progress(0, 0,
+                              QStringLiteral("EST server not answering; retry %1 of %2")
+                                  .arg(m_estAttempt)
+                                  .arg(est.retryAttempts - 1));
                 m_retryTimer.disconnect();
                 connect(&m_retryTimer, &QTimer::timeout, this, [attempt] { (*attempt)(); });
                 m_retryTimer.start(backoff);
@@ -660,9 +655,8 @@ Result<void> ProvisioningJob::checkIssued(const crypto::Certificate &certificate
     if (!subject)
         return fail(subject.error());
     if (certificate.subject() != *subject)
-        return fail(ErrorCode::Verification,
-                    QStringLiteral("The certificate names '%1', the profile requires '%2'")
-                        .arg(certificate.subject().toString(), subject->toString()));
+        return fail(ErrorCode::Verification, QStringLiteral("The certificate names '%1', the profile requires '%2'")
+                                                 .arg(certificate.subject().toString(), subject->toString()));
     auto sans = UnitTemplate::subjectAltNames(m_ctx.profile->enrollment.sanTemplates, fields);
     if (!sans)
         return fail(sans.error());

@@ -236,7 +236,8 @@ ScanAnswer Station::scan(const QString &text)
         m_slots[waitingIndex].job->scanned(*code);
         answer.accepted = true;
         answer.slot = waitingIndex;
-        answer.message = tr("Label %1 assigned to the unit in slot %2: provisioning.").arg(serial).arg(waitingIndex + 1);
+        answer.message =
+            tr("Label %1 assigned to the unit in slot %2: provisioning.").arg(serial).arg(waitingIndex + 1);
         return answer;
     }
     if (auto pass = m_manifest->findPass(serial, {}); pass && pass->has_value()) {
@@ -274,7 +275,8 @@ ScanAnswer Station::scanForSlot(int slot, const QString &text)
         answer.message = tr("Unit %1 in slot %2: provisioning.").arg(code->serial).arg(slot + 1);
     } else {
         job->scanMismatched(*code);
-        answer.message = tr("The label names %1, but the unit in slot %2 is %3.").arg(code->serial).arg(slot + 1).arg(job->serial());
+        answer.message =
+            tr("The label names %1, but the unit in slot %2 is %3.").arg(code->serial).arg(slot + 1).arg(job->serial());
     }
     return answer;
 }

@@ -38,13 +38,13 @@ struct StationConfig {
 
 /// What a slot shows.
 struct SlotInfo {
-    int index = 0;                 ///< 0-based; the GUI shows index + 1
-    QString portId;                ///< DiscoveredDevice::id
-    QString portPath;              ///< what the operator reads ("/dev/ttyACM0", "usb 1-2.3")
-    bool present = false;          ///< a unit is plugged in
+    int index = 0;        ///< 0-based; the GUI shows index + 1
+    QString portId;       ///< DiscoveredDevice::id
+    QString portPath;     ///< what the operator reads ("/dev/ttyACM0", "usb 1-2.3")
+    bool present = false; ///< a unit is plugged in
     JobState state = JobState::Detected;
     QString serial;
-    QString stepText;              ///< the state's label, or the progress text
+    QString stepText; ///< the state's label, or the progress text
     qint64 progressDone = 0;
     qint64 progressTotal = 0;
     qint64 startedMsSinceEpoch = 0;
@@ -53,8 +53,8 @@ struct SlotInfo {
 
 struct ScanAnswer {
     bool accepted = false;
-    int slot = -1;    ///< the slot the scan went to
-    QString message;  ///< for the operator: what happened, and what to do when refused
+    int slot = -1;   ///< the slot the scan went to
+    QString message; ///< for the operator: what happened, and what to do when refused
 };
 
 class Station : public QObject

@@ -30,7 +30,8 @@ Result<QString> UnitTemplate::expand(const QString &templ, const QMap<QString, Q
         out += templ.mid(last, m.capturedStart() - last);
         const QString name = m.captured(1);
         if (!fields.contains(name))
-            return fail(ErrorCode::InvalidArgument, QStringLiteral("The template '%1' uses an unknown field {%2}").arg(templ, name));
+            return fail(ErrorCode::InvalidArgument,
+                        QStringLiteral("The template '%1' uses an unknown field {%2}").arg(templ, name));
         const QString value = fields.value(name);
         if (value.isEmpty())
             return fail(ErrorCode::InvalidArgument,

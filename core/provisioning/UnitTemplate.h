@@ -27,7 +27,7 @@ public:
     [[nodiscard]] static QMap<QString, QString> fields(const device::DeviceIdentity &identity, const ScannedCode &scan);
 
     [[nodiscard]] static Result<crypto::DistinguishedName> subject(const QString &templ,
-                                                                    const QMap<QString, QString> &fields);
+                                                                   const QMap<QString, QString> &fields);
     [[nodiscard]] static Result<QList<crypto::SubjectAltName>> subjectAltNames(const QStringList &templates,
                                                                                const QMap<QString, QString> &fields);
 

@@ -160,14 +160,17 @@ private slots:
         for (auto it = w.stageMs.cbegin(); it != w.stageMs.cend(); ++it)
             stages << QStringLiteral("%1 %2 ms").arg(it.key()).arg(it.value());
         qInfo().noquote() << QStringLiteral("stages: ") + stages.join(QStringLiteral(", "));
-        const qint64 device = w.stageMs.value(QStringLiteral("opening")) + w.stageMs.value(QStringLiteral("identifying")) +
-                              w.stageMs.value(QStringLiteral("injecting-trust")) +
-                              w.stageMs.value(QStringLiteral("generating-key")) +
-                              w.stageMs.value(QStringLiteral("writing-chain")) +
-                              w.stageMs.value(QStringLiteral("committing")) + w.stageMs.value(QStringLiteral("verifying"));
-        const qint64 estMs = w.stageMs.value(QStringLiteral("fetching-csrattrs")) + w.stageMs.value(QStringLiteral("enrolling"));
-        const qint64 manifestMs = w.stageMs.value(QStringLiteral("checking-record")) + w.stageMs.value(QStringLiteral("recording"));
-        qInfo().noquote() << QStringLiteral("per-unit split: device link %1 ms, EST %2 ms, manifest %3 ms, station CPU %4 ms")
+        const qint64 device =
+            w.stageMs.value(QStringLiteral("opening")) + w.stageMs.value(QStringLiteral("identifying")) +
+            w.stageMs.value(QStringLiteral("injecting-trust")) + w.stageMs.value(QStringLiteral("generating-key")) +
+            w.stageMs.value(QStringLiteral("writing-chain")) + w.stageMs.value(QStringLiteral("committing")) +
+            w.stageMs.value(QStringLiteral("verifying"));
+        const qint64 estMs =
+            w.stageMs.value(QStringLiteral("fetching-csrattrs")) + w.stageMs.value(QStringLiteral("enrolling"));
+        const qint64 manifestMs =
+            w.stageMs.value(QStringLiteral("checking-record")) + w.stageMs.value(QStringLiteral("recording"));
+        qInfo().noquote() << QStringLiteral(
+                                 "per-unit split: device link %1 ms, EST %2 ms, manifest %3 ms, station CPU %4 ms")
                                  .arg(device)
                                  .arg(estMs)
                                  .arg(manifestMs)

@@ -74,13 +74,14 @@ inline QJsonObject profileJson(const ProfileKnobs &k)
                      {QStringLiteral("auth"), auth},
                      {QStringLiteral("csrattrs"), k.csrattrs},
                      {QStringLiteral("retry"), QJsonObject{{QStringLiteral("attempts"), k.retryAttempts},
-                                                            {QStringLiteral("backoff_ms"), k.backoffMs},
-                                                            {QStringLiteral("deadline_s"), 20},
-                                                            {QStringLiteral("request_timeout_ms"), 10000}}}}},
+                                                           {QStringLiteral("backoff_ms"), k.backoffMs},
+                                                           {QStringLiteral("deadline_s"), 20},
+                                                           {QStringLiteral("request_timeout_ms"), 10000}}}}},
         {QStringLiteral("enrollment"), enrollment},
         {QStringLiteral("barcode"), barcode},
         {QStringLiteral("already_provisioned"), k.alreadyProvisioned},
-        {QStringLiteral("timeouts"), QJsonObject{{QStringLiteral("step_ms"), k.stepMs}, {QStringLiteral("est_ms"), k.estMs}}},
+        {QStringLiteral("timeouts"),
+         QJsonObject{{QStringLiteral("step_ms"), k.stepMs}, {QStringLiteral("est_ms"), k.estMs}}},
     };
 }
 
@@ -110,7 +111,7 @@ public:
         sc.operatorName = QStringLiteral("tester");
         sc.stationId = QStringLiteral("test-station");
         m_station = std::make_unique<provisioning::Station>(profile, sc, m_discovery.get(),
-                                                             drivers::profileDriverProvider(), manifest);
+                                                            drivers::profileDriverProvider(), manifest);
         QObject::connect(m_station.get(), &provisioning::Station::setupFailed,
                          [this](const Error &e) { m_setupError = e.toString(); });
         QObject::connect(m_station.get(), &provisioning::Station::jobFinished,

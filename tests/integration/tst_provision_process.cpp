@@ -50,8 +50,15 @@ class SimProcess
 public:
     bool start(const QString &protocol, const QString &link, const QString &state, const QString &fault = {})
     {
-        QStringList args{QStringLiteral("simulate-device"), QStringLiteral("--protocol"), protocol, QStringLiteral("--link"),
-                         link, QStringLiteral("--state-dir"), state, QStringLiteral("--baud"), QStringLiteral("0")};
+        QStringList args{QStringLiteral("simulate-device"),
+                         QStringLiteral("--protocol"),
+                         protocol,
+                         QStringLiteral("--link"),
+                         link,
+                         QStringLiteral("--state-dir"),
+                         state,
+                         QStringLiteral("--baud"),
+                         QStringLiteral("0")};
         if (!fault.isEmpty())
             args << QStringLiteral("--fault") << fault;
         m_process.start(provctlPath(), args);
@@ -88,12 +95,15 @@ private:
     QString newProfile(const QString &name, const QStringList &extra)
     {
         const QString file = path(name + QStringLiteral(".json"));
-        QStringList args{QStringLiteral("profile"), QStringLiteral("new"), QStringLiteral("--out"), file,
-                         QStringLiteral("--name"), name, QStringLiteral("--est-url"), m_lab.baseUrl().toString(),
-                         QStringLiteral("--trust"), m_lab.file(QStringLiteral("ca.pem")), QStringLiteral("--auth"),
-                         QStringLiteral("mtls"), QStringLiteral("--client-cert"), m_lab.file(QStringLiteral("bootstrap-cert.pem")),
-                         QStringLiteral("--client-key"), m_lab.file(QStringLiteral("bootstrap-key.pem")),
-                         QStringLiteral("--subject"), QStringLiteral("CN={serial},O=Acme")};
+        QStringList args{QStringLiteral("profile"),       QStringLiteral("new"),
+                         QStringLiteral("--out"),         file,
+                         QStringLiteral("--name"),        name,
+                         QStringLiteral("--est-url"),     m_lab.baseUrl().toString(),
+                         QStringLiteral("--trust"),       m_lab.file(QStringLiteral("ca.pem")),
+                         QStringLiteral("--auth"),        QStringLiteral("mtls"),
+                         QStringLiteral("--client-cert"), m_lab.file(QStringLiteral("bootstrap-cert.pem")),
+                         QStringLiteral("--client-key"),  m_lab.file(QStringLiteral("bootstrap-key.pem")),
+                         QStringLiteral("--subject"),     QStringLiteral("CN={serial},O=Acme")};
         args += extra;
         const Run r = provctl(args);
         if (r.code != 0)
@@ -111,10 +121,11 @@ private slots:
 
     void profile_newCheckShow()
     {
-        const QString file = newProfile(QStringLiteral("cli"), {QStringLiteral("--protocol"), QStringLiteral("nrf91"),
-                                                                 QStringLiteral("--key-origin"), QStringLiteral("server"),
-                                                                 QStringLiteral("--barcode-rule"), QStringLiteral("gs1"),
-                                                                 QStringLiteral("--san"), QStringLiteral("DNS:{imei}.acme")});
+        const QString file =
+            newProfile(QStringLiteral("cli"),
+                       {QStringLiteral("--protocol"), QStringLiteral("nrf91"), QStringLiteral("--key-origin"),
+                        QStringLiteral("server"), QStringLiteral("--barcode-rule"), QStringLiteral("gs1"),
+                        QStringLiteral("--san"), QStringLiteral("DNS:{imei}.acme")});
         QVERIFY(!file.isEmpty());
         Run check = provctl({QStringLiteral("profile"), QStringLiteral("check"), file});
         QCOMPARE(check.code, 0);
@@ -122,21 +133,25 @@ private slots:
         Run show = provctl({QStringLiteral("profile"), QStringLiteral("show"), file});
         QCOMPARE(show.code, 0);
         const QJsonObject o = QJsonDocument::fromJson(show.out).object();
-        QCOMPARE(o[QStringLiteral("device")].toObject()[QStringLiteral("protocol")].toString(), QStringLiteral("nrf91"));
+        QCOMPARE(o[QStringLiteral("device")].toObject()[QStringLiteral("protocol")].toString(),
+                 QStringLiteral("nrf91"));
         QCOMPARE(o[QStringLiteral("sha256")].toString().size(), 64);
 
         // A broken profile: every problem, each naming its field.
         const QString bad = path(QStringLiteral("bad.json"));
-        QVERIFY(writeFile(bad, "{\"name\":\"b\",\"device\":{\"protocol\":\"zigbee\"},\"est\":{\"url\":\"http://x\",\"trust\":{}, \"auth\":{\"mode\":\"kerberos\"}},\"already_provisioned\":\"maybe\"}"));
+        QVERIFY(
+            writeFile(bad, "{\"name\":\"b\",\"device\":{\"protocol\":\"zigbee\"},\"est\":{\"url\":\"http://"
+                           "x\",\"trust\":{}, \"auth\":{\"mode\":\"kerberos\"}},\"already_provisioned\":\"maybe\"}"));
         Run problems = provctl({QStringLiteral("profile"), QStringLiteral("check"), bad});
         QCOMPARE(problems.code, 1);
         for (const char *field : {"device.protocol", "est.url", "est.trust", "est.auth.mode", "already_provisioned"})
             QVERIFY2(problems.out.contains(field), problems.out.constData());
         // profile new refuses to write an invalid profile.
-        Run refused = provctl({QStringLiteral("profile"), QStringLiteral("new"), QStringLiteral("--out"), path(QStringLiteral("x.json")),
-                               QStringLiteral("--name"), QStringLiteral("x"), QStringLiteral("--protocol"), QStringLiteral("station"),
-                               QStringLiteral("--est-url"), QStringLiteral("https://h/.well-known/est"), QStringLiteral("--auth"),
-                               QStringLiteral("mtls")});
+        Run refused =
+            provctl({QStringLiteral("profile"), QStringLiteral("new"), QStringLiteral("--out"),
+                     path(QStringLiteral("x.json")), QStringLiteral("--name"), QStringLiteral("x"),
+                     QStringLiteral("--protocol"), QStringLiteral("station"), QStringLiteral("--est-url"),
+                     QStringLiteral("https://h/.well-known/est"), QStringLiteral("--auth"), QStringLiteral("mtls")});
         QCOMPARE(refused.code, 2);
         QVERIFY(refused.err.contains("est.trust"));
         QVERIFY(!QFileInfo::exists(path(QStringLiteral("x.json"))));
@@ -144,8 +159,9 @@ private slots:
 
     void provision_printsOneLinePerUnit_andManifestCommandsReadIt()
     {
-        const QString profile = newProfile(QStringLiteral("twounits"), {QStringLiteral("--protocol"), QStringLiteral("station"),
-                                                                        QStringLiteral("--start"), QStringLiteral("auto")});
+        const QString profile =
+            newProfile(QStringLiteral("twounits"), {QStringLiteral("--protocol"), QStringLiteral("station"),
+                                                    QStringLiteral("--start"), QStringLiteral("auto")});
         QVERIFY(!profile.isEmpty());
         SimProcess a, b;
         QVERIFY(a.start(QStringLiteral("station"), path(QStringLiteral("ua")), path(QStringLiteral("ua-state"))));
@@ -162,24 +178,29 @@ private slots:
             QVERIFY(l.contains("cert "));
         }
         // Already provisioned: refused, exit 1, still one line each.
-        Run again = provctl({QStringLiteral("provision"), QStringLiteral("--profile"), profile, QStringLiteral("--port"),
-                             path(QStringLiteral("ua")), QStringLiteral("--manifest"), manifest});
+        Run again =
+            provctl({QStringLiteral("provision"), QStringLiteral("--profile"), profile, QStringLiteral("--port"),
+                     path(QStringLiteral("ua")), QStringLiteral("--manifest"), manifest});
         QCOMPARE(again.code, 1);
         QVERIFY2(again.out.startsWith("FAIL") && again.out.contains("already-provisioned"), again.out.constData());
 
-        Run list = provctl({QStringLiteral("manifest"), QStringLiteral("list"), QStringLiteral("--manifest"), manifest});
+        Run list =
+            provctl({QStringLiteral("manifest"), QStringLiteral("list"), QStringLiteral("--manifest"), manifest});
         QCOMPARE(list.code, 0);
         QCOMPARE(list.out.count(" PASS "), 2);
         QCOMPARE(list.out.count(" FAIL "), 1);
         Run json = provctl({QStringLiteral("manifest"), QStringLiteral("list"), QStringLiteral("--manifest"), manifest,
-                            QStringLiteral("--status"), QStringLiteral("PASS"), QStringLiteral("--format"), QStringLiteral("json")});
+                            QStringLiteral("--status"), QStringLiteral("PASS"), QStringLiteral("--format"),
+                            QStringLiteral("json")});
         const QJsonArray rows = QJsonDocument::fromJson(json.out).array();
         QCOMPARE(rows.size(), 2);
         const QString serial = rows[0].toObject()[QStringLiteral("serial")].toString();
-        Run show = provctl({QStringLiteral("manifest"), QStringLiteral("show"), serial, QStringLiteral("--manifest"), manifest});
+        Run show = provctl(
+            {QStringLiteral("manifest"), QStringLiteral("show"), serial, QStringLiteral("--manifest"), manifest});
         QCOMPARE(show.code, 0);
         QVERIFY(show.out.contains("BEGIN CERTIFICATE"));
-        Run verify = provctl({QStringLiteral("manifest"), QStringLiteral("verify"), QStringLiteral("--manifest"), manifest});
+        Run verify =
+            provctl({QStringLiteral("manifest"), QStringLiteral("verify"), QStringLiteral("--manifest"), manifest});
         QCOMPARE(verify.code, 0);
         QVERIFY(verify.out.contains("intact"));
     }
@@ -189,8 +210,8 @@ private slots:
         QTest::addColumn<QString>("step");
         // (checking-record is a lookup without I/O: too short to catch from outside.)
         // (fetching-csrattrs answers in a few milliseconds; enrolling lasts a second: the lab answers 202 first.)
-        for (const char *s : {"injecting-trust", "generating-key", "enrolling",
-                              "writing-chain", "committing", "verifying"})
+        for (const char *s :
+             {"injecting-trust", "generating-key", "enrolling", "writing-chain", "committing", "verifying"})
             QTest::newRow(s) << QString::fromLatin1(s);
     }
     void killedAtEachStep_manifestStaysConsistent_andNextRunProvisions()
@@ -198,17 +219,24 @@ private slots:
         QFETCH(QString, step);
         const int n = ++m_n;
         const QString profile = newProfile(QStringLiteral("kill%1").arg(n),
-                                           {QStringLiteral("--protocol"), QStringLiteral("station"), QStringLiteral("--start"),
-                                            QStringLiteral("auto"), QStringLiteral("--already-provisioned"),
-                                            QStringLiteral("reprovision")});
+                                           {QStringLiteral("--protocol"), QStringLiteral("station"),
+                                            QStringLiteral("--start"), QStringLiteral("auto"),
+                                            QStringLiteral("--already-provisioned"), QStringLiteral("reprovision")});
         QVERIFY(!profile.isEmpty());
         SimProcess sim;
         const QString link = path(QStringLiteral("k%1").arg(n));
         // Slow answers so that each step lasts long enough to be caught.
-        QVERIFY(sim.start(QStringLiteral("station"), link, link + QStringLiteral("-state"), QStringLiteral("stall-ms=120")));
+        QVERIFY(sim.start(QStringLiteral("station"), link, link + QStringLiteral("-state"),
+                          QStringLiteral("stall-ms=120")));
         const QString manifestPath = path(QStringLiteral("kill%1.sqlite").arg(n));
-        const QStringList args{QStringLiteral("provision"), QStringLiteral("--profile"), profile, QStringLiteral("--port"), link,
-                               QStringLiteral("--manifest"), manifestPath, QStringLiteral("--confirm-reprovision")};
+        const QStringList args{QStringLiteral("provision"),
+                               QStringLiteral("--profile"),
+                               profile,
+                               QStringLiteral("--port"),
+                               link,
+                               QStringLiteral("--manifest"),
+                               manifestPath,
+                               QStringLiteral("--confirm-reprovision")};
         QProcess station;
         station.start(provctlPath(), args);
         QVERIFY(station.waitForStarted());
@@ -228,7 +256,10 @@ private slots:
                 QTest::qWait(5);
         }
         station.waitForFinished();
-        QVERIFY2(killed, qPrintable(QStringLiteral("never saw step %1: %2").arg(step, QString::fromUtf8(station.readAllStandardError()))));
+        QVERIFY2(
+            killed,
+            qPrintable(
+                QStringLiteral("never saw step %1: %2").arg(step, QString::fromUtf8(station.readAllStandardError()))));
 
         // Readable and consistent at once; the cut-off attempt is open at its step.
         {
@@ -260,9 +291,10 @@ private slots:
 
     void serverKeygen_privateKeyNeverReachesOutputLogsOrManifest()
     {
-        const QString profile = newProfile(QStringLiteral("secret"), {QStringLiteral("--protocol"), QStringLiteral("station"),
-                                                                      QStringLiteral("--key-origin"), QStringLiteral("server"),
-                                                                      QStringLiteral("--start"), QStringLiteral("auto")});
+        const QString profile =
+            newProfile(QStringLiteral("secret"),
+                       {QStringLiteral("--protocol"), QStringLiteral("station"), QStringLiteral("--key-origin"),
+                        QStringLiteral("server"), QStringLiteral("--start"), QStringLiteral("auto")});
         QVERIFY(!profile.isEmpty());
         SimProcess sim;
         const QString link = path(QStringLiteral("sk"));
@@ -272,8 +304,8 @@ private slots:
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("station.*.debug=true"));
         p.setProcessEnvironment(env);
-        p.start(provctlPath(), {QStringLiteral("provision"), QStringLiteral("--profile"), profile, QStringLiteral("--port"), link,
-                                QStringLiteral("--manifest"), manifestPath});
+        p.start(provctlPath(), {QStringLiteral("provision"), QStringLiteral("--profile"), profile,
+                                QStringLiteral("--port"), link, QStringLiteral("--manifest"), manifestPath});
         QVERIFY(p.waitForFinished(60000));
         const QByteArray output = p.readAllStandardOutput() + p.readAllStandardError();
         QCOMPARE(p.exitCode(), 0);
@@ -307,15 +339,16 @@ private slots:
                           QStringLiteral("--port"), QStringLiteral("/dev/null")})
                      .code,
                  2);
-        const QString profile = newProfile(QStringLiteral("scan"), {QStringLiteral("--protocol"), QStringLiteral("station")});
-        Run noBarcode = provctl({QStringLiteral("provision"), QStringLiteral("--profile"), profile, QStringLiteral("--port"),
-                                 path(QStringLiteral("none"))});
+        const QString profile =
+            newProfile(QStringLiteral("scan"), {QStringLiteral("--protocol"), QStringLiteral("station")});
+        Run noBarcode = provctl({QStringLiteral("provision"), QStringLiteral("--profile"), profile,
+                                 QStringLiteral("--port"), path(QStringLiteral("none"))});
         QCOMPARE(noBarcode.code, 2);
         QVERIFY(noBarcode.err.contains("--barcode"));
-        Run absent = provctl({QStringLiteral("provision"), QStringLiteral("--profile"), profile, QStringLiteral("--port"),
-                              path(QStringLiteral("absent")), QStringLiteral("--barcode"), QStringLiteral("X"),
-                              QStringLiteral("--wait-s"), QStringLiteral("1"), QStringLiteral("--manifest"),
-                              path(QStringLiteral("absent.sqlite"))});
+        Run absent = provctl({QStringLiteral("provision"), QStringLiteral("--profile"), profile,
+                              QStringLiteral("--port"), path(QStringLiteral("absent")), QStringLiteral("--barcode"),
+                              QStringLiteral("X"), QStringLiteral("--wait-s"), QStringLiteral("1"),
+                              QStringLiteral("--manifest"), path(QStringLiteral("absent.sqlite"))});
         QCOMPARE(absent.code, 1);
         QVERIFY2(absent.out.contains("no unit answered"), absent.out.constData());
     }

@@ -21,8 +21,20 @@ namespace {
 
 const QByteArray kPkcs7 = "application/pkcs7-mime; smime-type=certs-only";
 
-enum class EstScript { None, Pending202, Refuse400, Refuse401, Refuse404, Error500, Busy503ThenOk, Garbage, WrongKey,
-                       OtherCa, DropEnroll, Unreachable };
+enum class EstScript {
+    None,
+    Pending202,
+    Refuse400,
+    Refuse401,
+    Refuse404,
+    Error500,
+    Busy503ThenOk,
+    Garbage,
+    WrongKey,
+    OtherCa,
+    DropEnroll,
+    Unreachable
+};
 
 } // namespace
 
@@ -41,7 +53,9 @@ private:
     ProfileKnobs labKnobs(const QString &auth = QStringLiteral("mtls"))
     {
         ProfileKnobs k;
-        LabServerProcess &lab = auth == QLatin1String("basic") ? m_basic : auth == QLatin1String("none") ? m_none : m_mtls;
+        LabServerProcess &lab = auth == QLatin1String("basic")  ? m_basic
+                                : auth == QLatin1String("none") ? m_none
+                                                                : m_mtls;
         k.url = lab.baseUrl().toString();
         k.trustFile = m_mtls.file(QStringLiteral("ca.pem"));
         k.auth = auth;
@@ -123,7 +137,8 @@ private slots:
         k.keyOrigin = origin;
         if (origin == QLatin1String("server"))
             k.san = {QStringLiteral("DNS:{serial}.units.acme.example")};
-        auto profile = writeProfile(k, path(QStringLiteral("p-%1-%2-%3.json").arg(drivers::protocolName(protocol), origin, auth)));
+        auto profile =
+            writeProfile(k, path(QStringLiteral("p-%1-%2-%3.json").arg(drivers::protocolName(protocol), origin, auth)));
         QVERIFY2(profile, profile ? "" : qPrintable(profile.error().detail));
         auto m = manifest::Manifest::open(path(QStringLiteral("matrix.sqlite")));
         QVERIFY(m);
@@ -155,13 +170,26 @@ private slots:
         QTest::addColumn<QString>("scan");
         QTest::addColumn<bool>("passes");
         const QString gs = QString(QChar(0x1D));
-        QTest::newRow("plain match") << "plain" << "" << "SN100200" << true;
-        QTest::newRow("plain mismatch") << "plain" << "" << "SN999999" << false;
-        QTest::newRow("gs1 raw") << "gs1" << "" << QStringLiteral("010950600013435221SN100200") + gs + QStringLiteral("10L1") << true;
-        QTest::newRow("gs1 ]d2") << "gs1" << "" << QStringLiteral("]d2010950600013435221SN100200") << true;
-        QTest::newRow("gs1 parenthesised") << "gs1" << "" << "(01)09506000134352(21)SN100200" << true;
-        QTest::newRow("gs1 bad check digit") << "gs1" << "" << "(01)09506000134353(21)SN100200" << false;
-        QTest::newRow("regex") << "regex" << "^ACME/(?<serial>SN\\d+)$" << "ACME/SN100200" << true;
+        QTest::newRow("plain match") << "plain"
+                                     << ""
+                                     << "SN100200" << true;
+        QTest::newRow("plain mismatch") << "plain"
+                                        << ""
+                                        << "SN999999" << false;
+        QTest::newRow("gs1 raw") << "gs1"
+                                 << "" << QStringLiteral("010950600013435221SN100200") + gs + QStringLiteral("10L1")
+                                 << true;
+        QTest::newRow("gs1 ]d2") << "gs1"
+                                 << "" << QStringLiteral("]d2010950600013435221SN100200") << true;
+        QTest::newRow("gs1 parenthesised") << "gs1"
+                                           << ""
+                                           << "(01)09506000134352(21)SN100200" << true;
+        QTest::newRow("gs1 bad check digit") << "gs1"
+                                             << ""
+                                             << "(01)09506000134353(21)SN100200" << false;
+        QTest::newRow("regex") << "regex"
+                               << "^ACME/(?<serial>SN\\d+)$"
+                               << "ACME/SN100200" << true;
     }
     void barcode_rules()
     {
@@ -201,7 +229,8 @@ private slots:
         for (int i = 0; i < 8; ++i) {
             drivers::SimulatorOptions o;
             o.replugDelayMs = -1;
-            QVERIFY(sims.start(i % 2 ? drivers::Protocol::Nrf91 : drivers::Protocol::Station, QStringLiteral("par%1").arg(i), o));
+            QVERIFY(sims.start(i % 2 ? drivers::Protocol::Nrf91 : drivers::Protocol::Station,
+                               QStringLiteral("par%1").arg(i), o));
             links << sims.linkOf(QStringLiteral("par%1").arg(i));
         }
         // The nRF91 units need their own profile; here all use the station protocol's, so use station sims only.
@@ -239,42 +268,62 @@ private slots:
         const QString dev = QStringLiteral("device"), srv = QStringLiteral("server");
         // The unit unplugged at each step.
         for (const char *step : {"hello", "identify"})
-            QTest::addRow("unplug at %s", step) << S << dev << QStringLiteral("disconnect-at=%1").arg(QLatin1String(step))
-                                                << EstScript::None << "none" << "device-unplugged";
+            QTest::addRow("unplug at %s", step)
+                << S << dev << QStringLiteral("disconnect-at=%1").arg(QLatin1String(step)) << EstScript::None << "none"
+                << "device-unplugged";
         for (const char *step : {"keygen", "write-trust", "write-cert", "commit", "readback"})
-            QTest::addRow("unplug at %s", step) << S << dev << QStringLiteral("disconnect-at=%1").arg(QLatin1String(step))
-                                                << EstScript::None << "INCOMPLETE" << "device-unplugged";
+            QTest::addRow("unplug at %s", step)
+                << S << dev << QStringLiteral("disconnect-at=%1").arg(QLatin1String(step)) << EstScript::None
+                << "INCOMPLETE"
+                << "device-unplugged";
         QTest::newRow("unplug at write-key") << S << srv << "disconnect-at=write-key" << EstScript::None << "INCOMPLETE"
                                              << "device-unplugged";
         QTest::newRow("nrf91 unplug at keygen") << N << dev << "disconnect-at=keygen" << EstScript::None << "INCOMPLETE"
                                                 << "device-unplugged";
         // The unit refusing each command.
-        QTest::newRow("refuse identify") << S << dev << "refuse=identify" << EstScript::None << "FAIL" << "device-refused";
-        QTest::newRow("refuse keygen") << S << dev << "refuse=keygen" << EstScript::None << "FAIL" << "keygen-failed";
+        QTest::newRow("refuse identify") << S << dev << "refuse=identify" << EstScript::None << "FAIL"
+                                         << "device-refused";
+        QTest::newRow("refuse keygen") << S << dev << "refuse=keygen" << EstScript::None << "FAIL"
+                                       << "keygen-failed";
         for (const char *step : {"write-trust", "write-cert", "commit", "readback"})
-            QTest::addRow("refuse %s", step) << S << dev << QStringLiteral("refuse=%1").arg(QLatin1String(step))
-                                             << EstScript::None << "FAIL" << "device-refused";
-        QTest::newRow("refuse write-key") << S << srv << "refuse=write-key" << EstScript::None << "FAIL" << "device-refused";
-        QTest::newRow("nrf91 refuse cmng") << N << srv << "refuse=cmng" << EstScript::None << "FAIL" << "device-refused";
-        QTest::newRow("keygen failure") << S << dev << "keygen-fail" << EstScript::None << "FAIL" << "keygen-failed";
+            QTest::addRow("refuse %s", step)
+                << S << dev << QStringLiteral("refuse=%1").arg(QLatin1String(step)) << EstScript::None << "FAIL"
+                << "device-refused";
+        QTest::newRow("refuse write-key") << S << srv << "refuse=write-key" << EstScript::None << "FAIL"
+                                          << "device-refused";
+        QTest::newRow("nrf91 refuse cmng") << N << srv << "refuse=cmng" << EstScript::None << "FAIL"
+                                           << "device-refused";
+        QTest::newRow("keygen failure") << S << dev << "keygen-fail" << EstScript::None << "FAIL"
+                                        << "keygen-failed";
         QTest::newRow("nrf91 keygen failure") << N << dev << "keygen-fail" << EstScript::None << "FAIL"
                                               << "keygen-failed|device-refused";
         QTest::newRow("corrupting line") << S << dev << "corrupt-every=3" << EstScript::None << "none|FAIL|INCOMPLETE"
                                          << "device-not-responding|device-link";
         // The EST server.
-        QTest::newRow("est 202 then issues") << S << dev << "" << EstScript::Pending202 << "PASS" << "";
-        QTest::newRow("est 503 then issues") << S << dev << "" << EstScript::Busy503ThenOk << "PASS" << "";
-        QTest::newRow("est 400") << S << dev << "" << EstScript::Refuse400 << "FAIL" << "est-refused";
-        QTest::newRow("est 401") << S << dev << "" << EstScript::Refuse401 << "FAIL" << "est-authentication";
-        QTest::newRow("est 404") << S << dev << "" << EstScript::Refuse404 << "FAIL" << "est-refused";
-        QTest::newRow("est 500") << S << dev << "" << EstScript::Error500 << "FAIL" << "est-server-error";
-        QTest::newRow("est garbage") << S << dev << "" << EstScript::Garbage << "FAIL" << "est-bad-answer";
-        QTest::newRow("est cert for another key") << S << dev << "" << EstScript::WrongKey << "FAIL" << "certificate-wrong-key";
-        QTest::newRow("est cert from another CA") << S << dev << "" << EstScript::OtherCa << "FAIL" << "certificate-untrusted";
-        QTest::newRow("est drops the enroll POST") << S << dev << "" << EstScript::DropEnroll << "FAIL" << "est-outcome-unknown";
+        QTest::newRow("est 202 then issues") << S << dev << "" << EstScript::Pending202 << "PASS"
+                                             << "";
+        QTest::newRow("est 503 then issues") << S << dev << "" << EstScript::Busy503ThenOk << "PASS"
+                                             << "";
+        QTest::newRow("est 400") << S << dev << "" << EstScript::Refuse400 << "FAIL"
+                                 << "est-refused";
+        QTest::newRow("est 401") << S << dev << "" << EstScript::Refuse401 << "FAIL"
+                                 << "est-authentication";
+        QTest::newRow("est 404") << S << dev << "" << EstScript::Refuse404 << "FAIL"
+                                 << "est-refused";
+        QTest::newRow("est 500") << S << dev << "" << EstScript::Error500 << "FAIL"
+                                 << "est-server-error";
+        QTest::newRow("est garbage") << S << dev << "" << EstScript::Garbage << "FAIL"
+                                     << "est-bad-answer";
+        QTest::newRow("est cert for another key") << S << dev << "" << EstScript::WrongKey << "FAIL"
+                                                  << "certificate-wrong-key";
+        QTest::newRow("est cert from another CA") << S << dev << "" << EstScript::OtherCa << "FAIL"
+                                                  << "certificate-untrusted";
+        QTest::newRow("est drops the enroll POST") << S << dev << "" << EstScript::DropEnroll << "FAIL"
+                                                   << "est-outcome-unknown";
         QTest::newRow("est closes after the serverkeygen POST") << S << srv << "" << EstScript::DropEnroll << "FAIL"
                                                                 << "est-outcome-unknown";
-        QTest::newRow("est server goes away") << S << dev << "" << EstScript::Unreachable << "FAIL" << "est-unreachable";
+        QTest::newRow("est server goes away") << S << dev << "" << EstScript::Unreachable << "FAIL"
+                                              << "est-unreachable";
     }
     void failureMatrix()
     {
@@ -299,7 +348,7 @@ private slots:
             // The server going away: every csrattrs GET is dropped (Qt retries a GET once, the job retries).
             k.csrattrs = est == EstScript::Unreachable;
             scriptEst(server, est,
-                      est == EstScript::Unreachable ? QStringLiteral("csrattrs")
+                      est == EstScript::Unreachable       ? QStringLiteral("csrattrs")
                       : origin == QLatin1String("server") ? QStringLiteral("serverkeygen")
                                                           : QStringLiteral("simpleenroll"));
         }
@@ -353,9 +402,7 @@ private:
         const QByteArray text = "text/plain";
         switch (script) {
         case EstScript::None: break;
-        case EstScript::Pending202:
-            server.enqueue(op, A::respond(202, text, "pending", {{"Retry-After", "1"}}));
-            break;
+        case EstScript::Pending202: server.enqueue(op, A::respond(202, text, "pending", {{"Retry-After", "1"}})); break;
         case EstScript::Busy503ThenOk: server.enqueue(op, A::respond(503, text, "busy")); break;
         case EstScript::Refuse400: server.enqueue(op, A::respond(400, text, "bad request")); break;
         case EstScript::Refuse401: server.enqueue(op, A::respond(401, text, "who are you")); break;

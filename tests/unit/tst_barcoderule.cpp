@@ -47,7 +47,8 @@ private slots:
 
     void fromSpec_roundTrips()
     {
-        for (const QString &spec : {QStringLiteral("plain"), QStringLiteral("gs1"), QStringLiteral("regex:(?<serial>.+)")}) {
+        for (const QString &spec :
+             {QStringLiteral("plain"), QStringLiteral("gs1"), QStringLiteral("regex:(?<serial>.+)")}) {
             auto r = BarcodeRule::fromSpec(spec);
             QVERIFY(r);
             QCOMPARE(r->spec(), spec);
@@ -70,17 +71,25 @@ private slots:
         QTest::addColumn<QString>("scan");
         QTest::addColumn<QString>("serial");
         QTest::addColumn<QString>("gtin");
-        const QString raw = QStringLiteral("0109506000134352") + QStringLiteral("21ABC-123") + GS + QStringLiteral("10LOT7");
-        QTest::newRow("raw with GS") << raw << "ABC-123" << "09506000134352";
-        QTest::newRow("raw, serial last") << QStringLiteral("010950600013435221ABC-123") << "ABC-123" << "09506000134352";
-        QTest::newRow("]d2 DataMatrix") << QStringLiteral("]d2") + raw << "ABC-123" << "09506000134352";
-        QTest::newRow("]Q3 QR") << QStringLiteral("]Q3") + raw << "ABC-123" << "09506000134352";
-        QTest::newRow("]C1 GS1-128 + leading FNC1") << QStringLiteral("]C1") + GS + raw << "ABC-123" << "09506000134352";
+        const QString raw =
+            QStringLiteral("0109506000134352") + QStringLiteral("21ABC-123") + GS + QStringLiteral("10LOT7");
+        QTest::newRow("raw with GS") << raw << "ABC-123"
+                                     << "09506000134352";
+        QTest::newRow("raw, serial last") << QStringLiteral("010950600013435221ABC-123") << "ABC-123"
+                                          << "09506000134352";
+        QTest::newRow("]d2 DataMatrix") << QStringLiteral("]d2") + raw << "ABC-123"
+                                        << "09506000134352";
+        QTest::newRow("]Q3 QR") << QStringLiteral("]Q3") + raw << "ABC-123"
+                                << "09506000134352";
+        QTest::newRow("]C1 GS1-128 + leading FNC1") << QStringLiteral("]C1") + GS + raw << "ABC-123"
+                                                    << "09506000134352";
         QTest::newRow("parenthesised") << QStringLiteral("(01)09506000134352(21)ABC-123(10)LOT7") << "ABC-123"
                                        << "09506000134352";
-        QTest::newRow("date then serial") << QStringLiteral("(17)271231(21)S1") << "S1" << "";
-        QTest::newRow("fixed-length AI run-on") << QStringLiteral("011950600013435911271231") + QStringLiteral("21Z9")
-                                               << "Z9" << "19506000134359";
+        QTest::newRow("date then serial") << QStringLiteral("(17)271231(21)S1") << "S1"
+                                          << "";
+        QTest::newRow("fixed-length AI run-on")
+            << QStringLiteral("011950600013435911271231") + QStringLiteral("21Z9") << "Z9"
+            << "19506000134359";
     }
     void gs1_allThreeForms()
     {

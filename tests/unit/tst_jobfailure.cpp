@@ -36,18 +36,25 @@ private slots:
         QTest::addColumn<ErrorCode>("code");
         QTest::addColumn<int>("http");
         QTest::addColumn<JobFailure>("failure");
-        QTest::newRow("unplug anywhere") << JobState::Enrolling << ErrorCode::DeviceGone << 0 << JobFailure::DeviceUnplugged;
-        QTest::newRow("device silent") << JobState::WritingChain << ErrorCode::DeviceTimeout << 0 << JobFailure::DeviceNotResponding;
-        QTest::newRow("device refuses keygen") << JobState::GeneratingKey << ErrorCode::Device << 0 << JobFailure::KeyGenFailed;
-        QTest::newRow("device refuses write") << JobState::WritingChain << ErrorCode::Device << 0 << JobFailure::DeviceRefused;
-        QTest::newRow("readback digest") << JobState::Verifying << ErrorCode::Verification << 0 << JobFailure::ReadBackMismatch;
+        QTest::newRow("unplug anywhere") << JobState::Enrolling << ErrorCode::DeviceGone << 0
+                                         << JobFailure::DeviceUnplugged;
+        QTest::newRow("device silent") << JobState::WritingChain << ErrorCode::DeviceTimeout << 0
+                                       << JobFailure::DeviceNotResponding;
+        QTest::newRow("device refuses keygen")
+            << JobState::GeneratingKey << ErrorCode::Device << 0 << JobFailure::KeyGenFailed;
+        QTest::newRow("device refuses write")
+            << JobState::WritingChain << ErrorCode::Device << 0 << JobFailure::DeviceRefused;
+        QTest::newRow("readback digest") << JobState::Verifying << ErrorCode::Verification << 0
+                                         << JobFailure::ReadBackMismatch;
         QTest::newRow("est down") << JobState::Enrolling << ErrorCode::Network << 0 << JobFailure::EstUnreachable;
         QTest::newRow("est tls") << JobState::Enrolling << ErrorCode::Tls << 0 << JobFailure::EstTrust;
-        QTest::newRow("est 401") << JobState::Enrolling << ErrorCode::Authentication << 401 << JobFailure::EstAuthentication;
+        QTest::newRow("est 401") << JobState::Enrolling << ErrorCode::Authentication << 401
+                                 << JobFailure::EstAuthentication;
         QTest::newRow("est 400") << JobState::Enrolling << ErrorCode::Http << 400 << JobFailure::EstRefused;
         QTest::newRow("est 500") << JobState::ServerKeygen << ErrorCode::Http << 500 << JobFailure::EstServerError;
         QTest::newRow("est garbage") << JobState::Enrolling << ErrorCode::Parse << 200 << JobFailure::EstBadAnswer;
-        QTest::newRow("post lost") << JobState::Enrolling << ErrorCode::OutcomeUnknown << 0 << JobFailure::EstOutcomeUnknown;
+        QTest::newRow("post lost") << JobState::Enrolling << ErrorCode::OutcomeUnknown << 0
+                                   << JobFailure::EstOutcomeUnknown;
         QTest::newRow("disk") << JobState::Recording << ErrorCode::Database << 0 << JobFailure::ManifestWrite;
         QTest::newRow("cancel") << JobState::Committing << ErrorCode::Cancelled << 0 << JobFailure::Cancelled;
     }
@@ -64,12 +71,13 @@ private slots:
 
     void classify_wrongKeyVersusOtherCa()
     {
-        QCOMPARE(classifyFailure(JobState::Enrolling,
-                                 Error(ErrorCode::Verification,
-                                       QStringLiteral("The issued certificate's public key is not the key that was sent"))),
-                 JobFailure::CertificateWrongKey);
-        QCOMPARE(classifyFailure(JobState::Enrolling,
-                                 Error(ErrorCode::Verification, QStringLiteral("unable to get local issuer certificate"))),
+        QCOMPARE(
+            classifyFailure(JobState::Enrolling,
+                            Error(ErrorCode::Verification,
+                                  QStringLiteral("The issued certificate's public key is not the key that was sent"))),
+            JobFailure::CertificateWrongKey);
+        QCOMPARE(classifyFailure(JobState::Enrolling, Error(ErrorCode::Verification,
+                                                            QStringLiteral("unable to get local issuer certificate"))),
                  JobFailure::CertificateUntrusted);
     }
 };

@@ -30,7 +30,9 @@ JobTransition expected(const JobPlan &plan, JobState s, JobEvent e)
                        s == JobState::Committing;
     const JobActions probe = write ? JobActions(ProbeDevice) : JobActions(NoAction);
     switch (e) {
-    case JobEvent::Start: return s == JobState::Detected ? JobTransition{JobState::Opening, StartTimer | RunStep} : JobTransition{s, NoAction};
+    case JobEvent::Start:
+        return s == JobState::Detected ? JobTransition{JobState::Opening, StartTimer | RunStep}
+                                       : JobTransition{s, NoAction};
     case JobEvent::StepDone:
         if (s == JobState::Detected || s == JobState::AwaitingScan || s == JobState::AwaitingConfirmation)
             return {s, NoAction};
@@ -50,8 +52,9 @@ JobTransition expected(const JobPlan &plan, JobState s, JobEvent e)
                    ? JobTransition{JobState::AwaitingConfirmation, StopTimer | Journal | StartTimer}
                    : JobTransition{s, NoAction};
     case JobEvent::Confirmed:
-        return s == JobState::AwaitingConfirmation ? JobTransition{nextState(plan, JobState::CheckingRecord), StopTimer | kEnter}
-                                                   : JobTransition{s, NoAction};
+        return s == JobState::AwaitingConfirmation
+                   ? JobTransition{nextState(plan, JobState::CheckingRecord), StopTimer | kEnter}
+                   : JobTransition{s, NoAction};
     case JobEvent::Unplugged: return {JobState::Incomplete, kGone};
     case JobEvent::Cancel:
         if (s == JobState::Detected)
@@ -100,20 +103,20 @@ private slots:
     void happyPath_deviceKey_visitsEveryStepInOrder()
     {
         const QList<JobState> path = walk(devicePlan());
-        QCOMPARE(path, (QList<JobState>{JobState::Opening, JobState::Identifying, JobState::AwaitingScan,
-                                        JobState::CheckingRecord, JobState::FetchingCsrAttrs, JobState::InjectingTrust,
-                                        JobState::GeneratingKey, JobState::Enrolling, JobState::WritingChain,
-                                        JobState::Committing, JobState::Verifying, JobState::Recording,
-                                        JobState::Passed}));
+        QCOMPARE(path,
+                 (QList<JobState>{JobState::Opening, JobState::Identifying, JobState::AwaitingScan,
+                                  JobState::CheckingRecord, JobState::FetchingCsrAttrs, JobState::InjectingTrust,
+                                  JobState::GeneratingKey, JobState::Enrolling, JobState::WritingChain,
+                                  JobState::Committing, JobState::Verifying, JobState::Recording, JobState::Passed}));
     }
 
     void happyPath_serverKeyAutoStartNoCsrAttrs_skipsOptionalSteps()
     {
         const QList<JobState> path = walk(JobPlan{false, false, false, true});
-        QCOMPARE(path, (QList<JobState>{JobState::Opening, JobState::Identifying, JobState::CheckingRecord,
-                                        JobState::ServerKeygen, JobState::WritingKey, JobState::WritingChain,
-                                        JobState::Committing, JobState::Verifying, JobState::Recording,
-                                        JobState::Passed}));
+        QCOMPARE(path,
+                 (QList<JobState>{JobState::Opening, JobState::Identifying, JobState::CheckingRecord,
+                                  JobState::ServerKeygen, JobState::WritingKey, JobState::WritingChain,
+                                  JobState::Committing, JobState::Verifying, JobState::Recording, JobState::Passed}));
     }
 
     void everyWorkingState_hasAFailurePathAndACancelPath()
@@ -122,8 +125,10 @@ private slots:
             const auto state = JobState(s);
             if (isTerminal(state))
                 continue;
-            QVERIFY2(isTerminal(transition(devicePlan(), state, JobEvent::Cancel).next), qPrintable(jobStateName(state)));
-            QVERIFY2(isTerminal(transition(devicePlan(), state, JobEvent::Unplugged).next), qPrintable(jobStateName(state)));
+            QVERIFY2(isTerminal(transition(devicePlan(), state, JobEvent::Cancel).next),
+                     qPrintable(jobStateName(state)));
+            QVERIFY2(isTerminal(transition(devicePlan(), state, JobEvent::Unplugged).next),
+                     qPrintable(jobStateName(state)));
             if (state != JobState::Detected)
                 QCOMPARE(transition(devicePlan(), state, JobEvent::TimedOut).next, JobState::Failed);
         }

@@ -174,13 +174,15 @@ private slots:
         QTest::newRow("edited") << "UPDATE attempts SET error_code = 'none' WHERE id = 4" << qint64(4) << "edited";
         QTest::newRow("edited serial") << "UPDATE attempts SET serial = 'SN-X' WHERE id = 3" << qint64(3) << "edited";
         QTest::newRow("deleted") << "DELETE FROM attempts WHERE id = 3" << qint64(4) << "missing";
-        QTest::newRow("inserted")
-            << "UPDATE attempts SET seq = seq + 1000 WHERE seq >= 3; UPDATE attempts SET seq = seq - 999 WHERE seq > 1000; INSERT INTO attempts (id, seq, prev_hash, row_hash, "
-               "attempt_id, serial, outcome) SELECT 99, 3, row_hash, row_hash, 'x', 'SN-FAKE', 'FAIL' FROM attempts WHERE seq = 2"
-            << qint64(99) << "edited";
-        QTest::newRow("reordered") << "UPDATE attempts SET seq = 100 WHERE id = 2; UPDATE attempts SET seq = 2 WHERE id = 3; "
-                                      "UPDATE attempts SET seq = 3 WHERE id = 2"
-                                   << qint64(3) << "does not follow";
+        QTest::newRow("inserted") << "UPDATE attempts SET seq = seq + 1000 WHERE seq >= 3; UPDATE attempts SET seq = "
+                                     "seq - 999 WHERE seq > 1000; INSERT INTO attempts (id, seq, prev_hash, row_hash, "
+                                     "attempt_id, serial, outcome) SELECT 99, 3, row_hash, row_hash, 'x', 'SN-FAKE', "
+                                     "'FAIL' FROM attempts WHERE seq = 2"
+                                  << qint64(99) << "edited";
+        QTest::newRow("reordered")
+            << "UPDATE attempts SET seq = 100 WHERE id = 2; UPDATE attempts SET seq = 2 WHERE id = 3; "
+               "UPDATE attempts SET seq = 3 WHERE id = 2"
+            << qint64(3) << "does not follow";
     }
     void verify_namesTamperedRows()
     {
@@ -339,8 +341,9 @@ private slots:
     {
         // A real small file system: tmpfs needs root (the CI machine runs as root).
         QTemporaryDir mnt;
-        if (QProcess::execute(QStringLiteral("mount"), {QStringLiteral("-t"), QStringLiteral("tmpfs"), QStringLiteral("-o"),
-                                                        QStringLiteral("size=256k"), QStringLiteral("tmpfs"), mnt.path()}) != 0)
+        if (QProcess::execute(QStringLiteral("mount"),
+                              {QStringLiteral("-t"), QStringLiteral("tmpfs"), QStringLiteral("-o"),
+                               QStringLiteral("size=256k"), QStringLiteral("tmpfs"), mnt.path()}) != 0)
             QSKIP("cannot mount a tmpfs here (needs root)");
         auto unmount = qScopeGuard([&mnt] { QProcess::execute(QStringLiteral("umount"), {mnt.path()}); });
         const QString path = mnt.filePath(QStringLiteral("manifest.sqlite"));
@@ -381,9 +384,12 @@ private slots:
 
         // Read-only (the disk remounted read-only): the station's writes fail with their own remedy; what is
         // there stays readable and verifiable; nothing turns PASS.
-        QCOMPARE(QProcess::execute(QStringLiteral("mount"), {QStringLiteral("-o"), QStringLiteral("remount,ro"), mnt.path()}), 0);
+        QCOMPARE(QProcess::execute(QStringLiteral("mount"),
+                                   {QStringLiteral("-o"), QStringLiteral("remount,ro"), mnt.path()}),
+                 0);
         auto remountRw = qScopeGuard([&mnt] {
-            QProcess::execute(QStringLiteral("mount"), {QStringLiteral("-o"), QStringLiteral("remount,rw"), mnt.path()});
+            QProcess::execute(QStringLiteral("mount"),
+                              {QStringLiteral("-o"), QStringLiteral("remount,rw"), mnt.path()});
         });
         Error readOnly;
         if (auto m = Manifest::open(path); !m) {
@@ -395,7 +401,8 @@ private slots:
             readOnly = id.error();
         }
         QCOMPARE(readOnly.code, ErrorCode::Database);
-        QVERIFY2(readOnly.message.contains(QStringLiteral("cannot be written")) || readOnly.message.contains(QStringLiteral("I/O")),
+        QVERIFY2(readOnly.message.contains(QStringLiteral("cannot be written")) ||
+                     readOnly.message.contains(QStringLiteral("I/O")),
                  qPrintable(readOnly.toString()));
         QVERIFY(!readOnly.remedy.isEmpty());
         auto ro = Manifest::open(path, Manifest::Access::ReadOnly);

@@ -14,7 +14,9 @@ namespace {
 
 QByteArray minimal(const QString &extra = {})
 {
-    return QStringLiteral("{\"name\": \"Acme Sensor\", \"device\": {\"protocol\": \"station\"}, \"est\": {\"url\": \"https://est.example.com/.well-known/est/dms-1\", \"trust\": {\"bootstrap_fingerprint\": \"%1\"}, \"auth\": {\"mode\": \"none\"}}%2}")
+    return QStringLiteral("{\"name\": \"Acme Sensor\", \"device\": {\"protocol\": \"station\"}, \"est\": {\"url\": "
+                          "\"https://est.example.com/.well-known/est/dms-1\", \"trust\": {\"bootstrap_fingerprint\": "
+                          "\"%1\"}, \"auth\": {\"mode\": \"none\"}}%2}")
         .arg(QString(64, QLatin1Char('A')), extra)
         .toUtf8();
 }
@@ -50,32 +52,46 @@ private slots:
                                       << "enrollment.key_type: 'rsa1024' is not a key type";
         QTest::newRow("bad placeholder") << minimal(QStringLiteral(", \"enrollment\": {\"subject\": \"CN={serail}\"}"))
                                          << "enrollment.subject: unknown placeholder {serail}";
-        QTest::newRow("bad policy") << minimal(QStringLiteral(", \"already_provisioned\": \"ignore\""))
-                                    << "already_provisioned: 'ignore' is not allowed (allowed: refuse, reprovision, renew)";
+        QTest::newRow("bad policy")
+            << minimal(QStringLiteral(", \"already_provisioned\": \"ignore\""))
+            << "already_provisioned: 'ignore' is not allowed (allowed: refuse, reprovision, renew)";
         QTest::newRow("secret in env field") << minimal(QStringLiteral(", \"est\": 1")) << "est: must be an object";
         QTest::newRow("mtls without credential")
-            << QByteArray("{\"name\":\"x\",\"device\":{\"protocol\":\"station\"},\"est\":{\"url\":\"https://h/.well-known/est\", \"trust\":{\"system\":true},\"auth\":{\"mode\":\"mtls\"}}}")
+            << QByteArray("{\"name\":\"x\",\"device\":{\"protocol\":\"station\"},\"est\":{\"url\":\"https://h/"
+                          ".well-known/est\", \"trust\":{\"system\":true},\"auth\":{\"mode\":\"mtls\"}}}")
             << "est.auth.mode: mtls needs client_cert + client_key, or client_p12";
         QTest::newRow("password instead of env name")
-            << QByteArray("{\"name\":\"x\",\"device\":{\"protocol\":\"station\"},\"est\":{\"url\":\"https://h/.well-known/est\", \"trust\":{\"system\":true},\"auth\":{\"mode\":\"basic\",\"user\":\"op\",\"password_env\":\"s3cr3t pass\"}}}")
+            << QByteArray("{\"name\":\"x\",\"device\":{\"protocol\":\"station\"},\"est\":{\"url\":\"https://h/"
+                          ".well-known/est\", "
+                          "\"trust\":{\"system\":true},\"auth\":{\"mode\":\"basic\",\"user\":\"op\",\"password_env\":"
+                          "\"s3cr3t pass\"}}}")
             << "est.auth.password_env: must name an environment variable";
-        QTest::newRow("nrf91 rsa on device")
-            << QByteArray("{\"name\":\"x\",\"device\":{\"protocol\":\"nrf91\"},\"est\":{\"url\":\"https://h/.well-known/est\", \"trust\":{\"system\":true},\"auth\":{\"mode\":\"none\"}},\"enrollment\":{\"key_type\":\"rsa2048\"}}")
-            << "the nRF91 generates only p256";
+        QTest::newRow("nrf91 rsa on device") << QByteArray("{\"name\":\"x\",\"device\":{\"protocol\":\"nrf91\"},"
+                                                           "\"est\":{\"url\":\"https://h/.well-known/est\", "
+                                                           "\"trust\":{\"system\":true},\"auth\":{\"mode\":\"none\"}},"
+                                                           "\"enrollment\":{\"key_type\":\"rsa2048\"}}")
+                                             << "the nRF91 generates only p256";
         QTest::newRow("two trust sources")
-            << QByteArray("{\"name\":\"x\",\"device\":{\"protocol\":\"station\"},\"est\":{\"url\":\"https://h/.well-known/est\", \"trust\":{\"system\":true,\"bootstrap_fingerprint\":\"00\"},\"auth\":{\"mode\":\"none\"}}}")
+            << QByteArray(
+                   "{\"name\":\"x\",\"device\":{\"protocol\":\"station\"},\"est\":{\"url\":\"https://h/.well-known/"
+                   "est\", \"trust\":{\"system\":true,\"bootstrap_fingerprint\":\"00\"},\"auth\":{\"mode\":\"none\"}}}")
             << "est.trust: give exactly one of";
         QTest::newRow("missing trust file")
-            << QByteArray("{\"name\":\"x\",\"device\":{\"protocol\":\"station\"},\"est\":{\"url\":\"https://h/.well-known/est\", \"trust\":{\"file\":\"no-such-ca.pem\"},\"auth\":{\"mode\":\"none\"}}}")
+            << QByteArray("{\"name\":\"x\",\"device\":{\"protocol\":\"station\"},\"est\":{\"url\":\"https://h/"
+                          ".well-known/est\", \"trust\":{\"file\":\"no-such-ca.pem\"},\"auth\":{\"mode\":\"none\"}}}")
             << "est.trust.file: file";
-        QTest::newRow("slot out of range") << minimal().replace("\"protocol\": \"station\"", "\"protocol\": \"station\", \"slot\": 300")
-                                           << "device.slot: must be a whole number from 0 to 255";
-        QTest::newRow("bad vid:pid") << minimal().replace("\"protocol\": \"station\"", "\"protocol\": \"station\", \"usb_ids\": [\"nordic\"]")
+        QTest::newRow("slot out of range")
+            << minimal().replace("\"protocol\": \"station\"", "\"protocol\": \"station\", \"slot\": 300")
+            << "device.slot: must be a whole number from 0 to 255";
+        QTest::newRow("bad vid:pid") << minimal().replace("\"protocol\": \"station\"",
+                                                          "\"protocol\": \"station\", \"usb_ids\": [\"nordic\"]")
                                      << "device.usb_ids: 'nordic' is not a VID:PID";
-        QTest::newRow("regex without group") << minimal(QStringLiteral(", \"barcode\": {\"rule\": \"regex\", \"pattern\": \"SN\\\\d+\"}"))
-                                             << "barcode.pattern: The barcode pattern has no group named 'serial'";
-        QTest::newRow("san with device key") << minimal(QStringLiteral(", \"enrollment\": {\"san\": [\"DNS:{serial}.x\"]}"))
-                                             << "enrollment.san: a unit builds its CSR";
+        QTest::newRow("regex without group")
+            << minimal(QStringLiteral(", \"barcode\": {\"rule\": \"regex\", \"pattern\": \"SN\\\\d+\"}"))
+            << "barcode.pattern: The barcode pattern has no group named 'serial'";
+        QTest::newRow("san with device key")
+            << minimal(QStringLiteral(", \"enrollment\": {\"san\": [\"DNS:{serial}.x\"]}"))
+            << "enrollment.san: a unit builds its CSR";
         QTest::newRow("not json") << QByteArray("{name: x") << "not valid JSON";
     }
     void problems_nameTheFieldAndWhatIsAllowed()
@@ -92,7 +108,8 @@ private slots:
     void problems_listsEveryProblemAtOnce()
     {
         const QStringList problems = ProductProfile::problems(
-            "{\"device\":{\"protocol\":\"x\"},\"est\":{\"url\":\"ftp://a\"},\"already_provisioned\":\"y\"}", QDir::tempPath());
+            "{\"device\":{\"protocol\":\"x\"},\"est\":{\"url\":\"ftp://a\"},\"already_provisioned\":\"y\"}",
+            QDir::tempPath());
         QVERIFY2(problems.size() >= 5, qPrintable(problems.join(QLatin1Char('\n'))));
     }
 
@@ -102,7 +119,12 @@ private slots:
         QFile ca(dir.filePath(QStringLiteral("ca.pem")));
         QVERIFY(ca.open(QIODevice::WriteOnly));
         ca.close();
-        const QByteArray json = "{\"name\":\"Acme Modem\",\"device\":{\"protocol\":\"nrf91\",\"sec_tag\":42,\"usb_ids\":[\"1915:910a\"]}, \"est\":{\"url\":\"https://h:8443/.well-known/est/dms\",\"trust\":{\"file\":\"ca.pem\"}, \"auth\":{\"mode\":\"basic\",\"user\":\"line1\",\"password_env\":\"EST_PASS\"},\"csrattrs\":false}, \"enrollment\":{\"key_origin\":\"server\",\"key_type\":\"p384\",\"subject\":\"CN={serial},O=Acme\",\"san\":[\"DNS:{imei}.acme\"]}, \"barcode\":{\"rule\":\"gs1\"},\"already_provisioned\":\"renew\"}";
+        const QByteArray json =
+            "{\"name\":\"Acme Modem\",\"device\":{\"protocol\":\"nrf91\",\"sec_tag\":42,\"usb_ids\":[\"1915:910a\"]}, "
+            "\"est\":{\"url\":\"https://h:8443/.well-known/est/dms\",\"trust\":{\"file\":\"ca.pem\"}, "
+            "\"auth\":{\"mode\":\"basic\",\"user\":\"line1\",\"password_env\":\"EST_PASS\"},\"csrattrs\":false}, "
+            "\"enrollment\":{\"key_origin\":\"server\",\"key_type\":\"p384\",\"subject\":\"CN={serial},O=Acme\","
+            "\"san\":[\"DNS:{imei}.acme\"]}, \"barcode\":{\"rule\":\"gs1\"},\"already_provisioned\":\"renew\"}";
         auto p = ProductProfile::fromJson(json, dir.path());
         QVERIFY2(p, p ? "" : qPrintable(p.error().detail));
         const QByteArray again = QJsonDocument(p->toJson()).toJson();
