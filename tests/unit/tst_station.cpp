@@ -265,8 +265,9 @@ private slots:
         FakeDeviceDriver::Script s = unit(QStringLiteral("FAKE-X"));
         s.delayMs = 20;
         r->scripts[QStringLiteral("/a")] = s;
+        m_est->enqueue(QStringLiteral("simpleenroll"), ScriptedAnswer::of(ScriptedAnswer::Action::Stall));
         r->source.plug(QStringLiteral("/a"));
-        QTRY_COMPARE(r->station->slotInfo(0).state, JobState::Enrolling);
+        QTRY_COMPARE_WITH_TIMEOUT(r->station->slotInfo(0).state, JobState::Enrolling, 10000);
         r->station.reset(); // jobs, drivers and EST replies go with it
         QTest::qWait(200);  // a late EST answer or driver completion must find nobody (ASan watches)
         QVERIFY(r->results.isEmpty());
