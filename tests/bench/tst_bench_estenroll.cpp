@@ -3,6 +3,12 @@
 // process chain per unit (the seed document's script: fetch + convert cacerts, POST the CSR, decode the
 // PKCS#7, openssl verify). CSRs are made beforehand in every case, so the figures compare the EST exchange
 // with its decoding and verification. N and K: STATION_BENCH_N (default 200), STATION_BENCH_K (default 8).
+//
+// The batch relay (`provctl est enroll --csr-dir`, EstBatchEnroller) runs in this process against the lab
+// server in its own process, so getrusage(RUSAGE_SELF) is the client's CPU alone: reading and checking the
+// CSR files, TLS, HTTP, decoding, verifying every issued certificate, writing and syncing the files.
+// STATION_BENCH_BATCH_N P-256 CSRs (default 400), with --jobs 1, 6 and 12.
+#include "EstBatchEnroller.h"
 #include "LabServerProcess.h"
 #include "TestSupport.h"
 
@@ -10,11 +16,16 @@
 
 #include "crypto/Encoding.h"
 
+#include <QDir>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QLoggingCategory>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
+
+#include <sys/resource.h>
 
 #include <memory>
 
@@ -67,6 +78,15 @@ void print(const Figures &f)
                                .arg(f.handshakes < 0 ? QStringLiteral("n/a") : QString::number(f.handshakes));
 }
 
+/// User + system CPU of this process (all threads) in milliseconds.
+double processCpuMs()
+{
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    const auto ms = [](const timeval &t) { return double(t.tv_sec) * 1000.0 + double(t.tv_usec) / 1000.0; };
+    return ms(usage.ru_utime) + ms(usage.ru_stime);
+}
+
 } // namespace
 
 class BenchEstEnroll : public QObject
@@ -80,6 +100,8 @@ class BenchEstEnroll : public QObject
     crypto::Certificate m_anchor;
     int m_n = 200;
     int m_k = 8;
+    int m_batchN = 400;
+    QString m_batchCsrDir;
 
     est::EstClientConfig config() const
     {
@@ -162,6 +184,18 @@ private Q_SLOTS:
             m_csrs << *csr;
             QVERIFY(test::writeFile(m_work.filePath(QStringLiteral("csr%1.b64").arg(i)), csr->toDer().toBase64()));
         }
+        m_batchN = envInt("STATION_BENCH_BATCH_N", 400);
+        m_batchCsrDir = m_work.filePath(QStringLiteral("batch-csrs"));
+        QVERIFY(QDir().mkpath(m_batchCsrDir));
+        for (int i = 0; i < m_batchN; ++i) {
+            auto key = crypto::PrivateKey::generate(crypto::KeyType::EcP256);
+            crypto::CsrSpec spec;
+            spec.subject.append(QStringLiteral("CN"), QStringLiteral("batch-%1").arg(i));
+            auto csr = crypto::CertificateRequest::create(spec, *key);
+            QVERIFY(csr.has_value());
+            QVERIFY(test::writeFile(m_batchCsrDir + QStringLiteral("/unit%1.csr").arg(i, 4, 10, QLatin1Char('0')),
+                                    csr->toPem()));
+        }
         QTextStream(stdout) << "\nEST enrollment benchmark: N=" << m_n << ", K=" << m_k
                             << ", lab server mTLS on loopback, P-256 CSRs made beforehand\n"
                             << QStringLiteral("%1 | %2 | %3 | %4 | %5 | %6 | %7 | %8 | %9\n")
@@ -189,6 +223,51 @@ private Q_SLOTS:
         const Figures f = runClient(m_k);
         print(f);
         QCOMPARE(f.failures, 0);
+    }
+
+    void bench_batchRelay_clientCpu_data()
+    {
+        QTest::addColumn<int>("jobs");
+        for (int jobs : {1, 6, 12})
+            QTest::addRow("jobs=%d", jobs) << jobs;
+    }
+
+    void bench_batchRelay_clientCpu()
+    {
+        QFETCH(int, jobs);
+        const QString outDir = m_work.filePath(QStringLiteral("batch-out-%1").arg(jobs));
+        QString outText, errText;
+        QTextStream out(&outText), err(&errText);
+        int exitCode = -1;
+        const double cpuBefore = processCpuMs();
+        QElapsedTimer wall;
+        wall.start();
+        {
+            // The CA set is fetched by the batch itself, as `provctl est enroll --csr-dir` does.
+            EstClient client(config());
+            cli::EstBatchEnroller batch(&client, m_batchCsrDir, outDir, jobs, out, err);
+            QEventLoop loop;
+            connect(&batch, &cli::EstBatchEnroller::done, &loop, [&](int code) {
+                exitCode = code;
+                loop.quit();
+            });
+            QTimer::singleShot(0, &batch, &cli::EstBatchEnroller::start);
+            QTimer::singleShot(600000, &loop, &QEventLoop::quit);
+            loop.exec();
+        }
+        const qint64 wallMs = wall.elapsed();
+        const double cpuMs = processCpuMs() - cpuBefore;
+        QVERIFY2(exitCode == 0, qPrintable(errText.left(2000)));
+        QCOMPARE(QDir(outDir).entryList({QStringLiteral("*.pem")}, QDir::Files).size(), m_batchN);
+        const QString summary = outText.mid(outText.lastIndexOf(QStringLiteral("Summary:"))).trimmed();
+        QTextStream(stdout) << QStringLiteral("batch relay --jobs %1: %2 CSRs, client CPU %3 ms/enrollment, "
+                                              "%4 enrollments/s, wall %5 s | %6\n")
+                                   .arg(jobs, 2)
+                                   .arg(m_batchN)
+                                   .arg(cpuMs / m_batchN, 0, 'f', 3)
+                                   .arg(1000.0 * m_batchN / double(std::max<qint64>(1, wallMs)), 0, 'f', 1)
+                                   .arg(double(wallMs) / 1000.0, 0, 'f', 2)
+                                   .arg(summary);
     }
 
     void bench_curlOpensslChainPerUnit()
