@@ -123,7 +123,15 @@ QNetworkAccessManager *EstClient::createNetworkAccessManager(QObject *parent) co
     return nam;
 }
 
-QSslConfiguration EstClient::sslConfiguration(ServerCheck check) const
+const QSslConfiguration &EstClient::sslConfiguration(ServerCheck check) const
+{
+    std::optional<QSslConfiguration> &cached = check == ServerCheck::Verified ? m_sslVerified : m_sslUnverified;
+    if (!cached)
+        cached = buildSslConfiguration(check);
+    return *cached;
+}
+
+QSslConfiguration EstClient::buildSslConfiguration(ServerCheck check) const
 {
     QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
     ssl.setProtocol(m_config.tlsFloor == EstTlsFloor::Tls13 ? QSsl::TlsV1_3OrLater : QSsl::TlsV1_2OrLater);
@@ -230,6 +238,8 @@ EstReply *EstClient::serverKeygen(const crypto::CertificateRequest &csr)
 void EstClient::setTrustAnchors(const QList<crypto::Certificate> &anchors)
 {
     m_config.trustAnchors = anchors;
+    m_sslVerified.reset();
+    m_sslUnverified.reset();
     // Connections made under the old anchors must not carry requests made under the new ones.
     m_nam->clearConnectionCache();
 }

@@ -21,6 +21,7 @@
 #include <QSslConfiguration>
 
 #include <functional>
+#include <optional>
 
 class QNetworkAccessManager;
 
@@ -81,7 +82,10 @@ private:
     };
     EstReply *create(EstOperation op, const crypto::CertificateRequest *csr, bool bootstrap = false);
     [[nodiscard]] QNetworkAccessManager *createNetworkAccessManager(QObject *parent) const;
-    [[nodiscard]] QSslConfiguration sslConfiguration(ServerCheck check) const;
+    /// The TLS configuration for `check`, built once (anchors and client identity converted to Qt's
+    /// types) and shared by every request until the anchors change.
+    [[nodiscard]] const QSslConfiguration &sslConfiguration(ServerCheck check) const;
+    [[nodiscard]] QSslConfiguration buildSslConfiguration(ServerCheck check) const;
     [[nodiscard]] QNetworkRequest buildRequest(EstOperation op, ServerCheck check) const;
     /// True when `request` carries an Authorization header or a TLS client certificate.
     [[nodiscard]] static bool carriesCredentials(const QNetworkRequest &request);
@@ -92,6 +96,8 @@ private:
 
     EstClientConfig m_config;
     QNetworkAccessManager *m_nam = nullptr;
+    mutable std::optional<QSslConfiguration> m_sslVerified;   ///< cache of sslConfiguration(Verified)
+    mutable std::optional<QSslConfiguration> m_sslUnverified; ///< cache of sslConfiguration(Unverified)
     QList<crypto::Certificate> m_caCertificates;
     QList<QPointer<EstReply>> m_replies; ///< every reply handed out (the caller owns them)
     QPointer<EstReply> m_caFetch;        ///< the client's own cacerts prefetch
