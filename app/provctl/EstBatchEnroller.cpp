@@ -49,11 +49,12 @@ void EstBatchEnroller::start()
                 Error(ErrorCode::InvalidArgument, QStringLiteral("another CSR already writes %1").arg(item.outPath), {},
                       QStringLiteral("Give the CSR files distinct base names"));
         } else {
-            item.csr = *csr;
+            // Moved, never copied: an X509_REQ has no reference count, so a copy is a full re-encode and re-parse.
+            item.csr = std::move(*csr);
             outNames.insert(item.outPath);
             m_pending.enqueue(int(m_items.size()));
         }
-        m_items.append(item);
+        m_items.append(std::move(item));
     }
     if (m_items.isEmpty()) {
         printEstError(m_err, QStringLiteral("enroll"),

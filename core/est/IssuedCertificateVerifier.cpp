@@ -1,6 +1,8 @@
 #include "IssuedCertificateVerifier.h"
 
 #include "crypto/ChainVerifier.h"
+#include "crypto/OpenSslPtr.h"
+#include "crypto/PrivateKey.h"
 
 namespace station::est {
 
@@ -19,6 +21,16 @@ Result<VerifiedIssue> IssuedCertificateVerifier::verify(const QList<crypto::Cert
             leafIndex = i;
             break;
         }
+    }
+    if (leafIndex < 0) {
+        // The same key encoded differently (point compression, parameters spelled out): compare the keys.
+        if (auto expected = crypto::PrivateKey::publicFromSpkiDer(expectedPublicKeyDer)) {
+            for (qsizetype i = 0; i < returned.size() && leafIndex < 0; ++i) {
+                if (returned[i].matchesKey(*expected))
+                    leafIndex = i;
+            }
+        }
+        crypto::clearOpenSslErrors();
     }
     if (leafIndex < 0) {
         const crypto::Certificate &first = returned.first();
