@@ -37,7 +37,7 @@ QSslCertificate toQt(const crypto::Certificate &c)
 
 EstClient::EstClient(EstClientConfig config, QObject *parent) : QObject(parent), m_config(std::move(config))
 {
-    m_caCertificates = m_config.caCertificates;
+    setCaCertificates(m_config.caCertificates);
     m_nam = createNetworkAccessManager(this);
 }
 
@@ -247,6 +247,7 @@ void EstClient::setTrustAnchors(const QList<crypto::Certificate> &anchors)
 void EstClient::setCaCertificates(const QList<crypto::Certificate> &certificates)
 {
     m_caCertificates = certificates;
+    m_caVerifier = crypto::ChainVerifier(m_caCertificates);
 }
 
 void EstClient::withCaCertificates(QObject *context,

@@ -13,6 +13,7 @@
 
 #include "crypto/Certificate.h"
 #include "crypto/CertificateRequest.h"
+#include "crypto/ChainVerifier.h"
 
 #include <QList>
 #include <QNetworkRequest>
@@ -65,6 +66,9 @@ public:
     /// Sets the CA set issued certificates are verified against.
     void setCaCertificates(const QList<crypto::Certificate> &certificates);
     [[nodiscard]] const QList<crypto::Certificate> &caCertificates() const { return m_caCertificates; }
+    /// A chain verifier for the CA set, built once when the set changes (issued certificates are verified
+    /// with it).
+    [[nodiscard]] const crypto::ChainVerifier &caVerifier() const { return m_caVerifier; }
 
     /// TLS handshakes this client has completed (a batch over one kept-alive connection shows 1).
     [[nodiscard]] int tlsHandshakeCount() const { return m_tlsHandshakes; }
@@ -99,6 +103,7 @@ private:
     mutable std::optional<QSslConfiguration> m_sslVerified;   ///< cache of sslConfiguration(Verified)
     mutable std::optional<QSslConfiguration> m_sslUnverified; ///< cache of sslConfiguration(Unverified)
     QList<crypto::Certificate> m_caCertificates;
+    crypto::ChainVerifier m_caVerifier{{}};
     QList<QPointer<EstReply>> m_replies; ///< every reply handed out (the caller owns them)
     QPointer<EstReply> m_caFetch;        ///< the client's own cacerts prefetch
     struct CaWaiter {

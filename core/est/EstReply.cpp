@@ -383,8 +383,7 @@ void EstReply::verifyIssued(const QList<crypto::Certificate> &returned, const QB
         failWith(Error(ErrorCode::Cancelled, QStringLiteral("The EST client was destroyed")));
         return;
     }
-    auto verified =
-        IssuedCertificateVerifier::verify(returned, expectedKey, m_client->caCertificates(), m_client->now());
+    auto verified = IssuedCertificateVerifier::verify(returned, expectedKey, m_client->caVerifier(), m_client->now());
     if (!verified) {
         failWith(verified.error());
         return;

@@ -11,6 +11,13 @@ Result<VerifiedIssue> IssuedCertificateVerifier::verify(const QList<crypto::Cert
                                                         const QList<crypto::Certificate> &caCertificates,
                                                         const QDateTime &when)
 {
+    return verify(returned, expectedPublicKeyDer, crypto::ChainVerifier(caCertificates), when);
+}
+
+Result<VerifiedIssue> IssuedCertificateVerifier::verify(const QList<crypto::Certificate> &returned,
+                                                        const QByteArray &expectedPublicKeyDer,
+                                                        const crypto::ChainVerifier &caVerifier, const QDateTime &when)
+{
     if (returned.isEmpty())
         return fail(ErrorCode::Verification, QStringLiteral("The EST server returned no certificate"));
     if (expectedPublicKeyDer.isEmpty())
@@ -42,15 +49,15 @@ Result<VerifiedIssue> IssuedCertificateVerifier::verify(const QList<crypto::Cert
                                    "and report it to the PKI operator if it happens again"));
     }
     const crypto::Certificate leaf = returned[leafIndex];
-    if (caCertificates.isEmpty())
+    if (caVerifier.trustAnchors().isEmpty())
         return fail(ErrorCode::Verification, QStringLiteral("No CA certificates to verify the issued certificate with"),
                     {}, QStringLiteral("Fetch the CA certificates (cacerts) or give them with --ca-certs"));
     QList<crypto::Certificate> intermediates = returned;
     intermediates.removeAt(leafIndex);
-    crypto::ChainVerifier verifier(caCertificates, intermediates);
+    crypto::ChainVerifier verifier = caVerifier; // shares the trust store
     if (when.isValid())
         verifier.setVerificationTime(when);
-    auto chain = verifier.verify(leaf);
+    auto chain = verifier.verify(leaf, intermediates);
     if (!chain) {
         Error e(ErrorCode::Verification,
                 QStringLiteral("The issued certificate does not chain to the EST server's CA certificates"),
