@@ -70,7 +70,8 @@ public:
     /// with it).
     [[nodiscard]] const crypto::ChainVerifier &caVerifier() const { return m_caVerifier; }
 
-    /// TLS handshakes this client has completed (a batch over one kept-alive connection shows 1).
+    /// TLS handshakes this client has completed (a batch over one kept-alive connection shows 1, a batch
+    /// of K operations in flight at once K when maxConnections allows K connections).
     [[nodiscard]] int tlsHandshakeCount() const { return m_tlsHandshakes; }
 
 signals:
@@ -86,6 +87,8 @@ private:
     };
     EstReply *create(EstOperation op, const crypto::CertificateRequest *csr, bool bootstrap = false);
     [[nodiscard]] QNetworkAccessManager *createNetworkAccessManager(QObject *parent) const;
+    /// The access manager with the fewest unfinished operations (each has its own connection pool).
+    [[nodiscard]] QNetworkAccessManager *leastBusyNetworkAccessManager() const;
     /// The TLS configuration for `check`, built once (anchors and client identity converted to Qt's
     /// types) and shared by every request until the anchors change.
     [[nodiscard]] const QSslConfiguration &sslConfiguration(ServerCheck check) const;
@@ -99,7 +102,7 @@ private:
     void noteHandshake() { ++m_tlsHandshakes; }
 
     EstClientConfig m_config;
-    QNetworkAccessManager *m_nam = nullptr;
+    QList<QNetworkAccessManager *> m_nams;                    ///< ceil(maxConnections / 6) pools of connections
     mutable std::optional<QSslConfiguration> m_sslVerified;   ///< cache of sslConfiguration(Verified)
     mutable std::optional<QSslConfiguration> m_sslUnverified; ///< cache of sslConfiguration(Unverified)
     QList<crypto::Certificate> m_caCertificates;

@@ -146,7 +146,7 @@ void EstReply::start()
     if (m_bootstrap)
         m_nam = m_client->createNetworkAccessManager(this); // a connection nobody reuses after the bootstrap
     else
-        m_nam = m_client->m_nam;
+        m_nam = m_client->leastBusyNetworkAccessManager();
     m_deadline = m_client->now().addSecs(m_client->config().retryDeadline.count());
 
     const bool issues = m_op == EstOperation::SimpleEnroll || m_op == EstOperation::SimpleReenroll ||
