@@ -78,13 +78,20 @@ void print(const Figures &f)
                                .arg(f.handshakes < 0 ? QStringLiteral("n/a") : QString::number(f.handshakes));
 }
 
-/// User + system CPU of this process (all threads) in milliseconds.
-double processCpuMs()
+/// CPU of this process (all threads) in milliseconds, in user space and in the kernel.
+struct Cpu {
+    double userMs = 0;
+    double systemMs = 0;
+    [[nodiscard]] double totalMs() const { return userMs + systemMs; }
+    Cpu operator-(const Cpu &o) const { return {userMs - o.userMs, systemMs - o.systemMs}; }
+};
+
+Cpu processCpu()
 {
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
     const auto ms = [](const timeval &t) { return double(t.tv_sec) * 1000.0 + double(t.tv_usec) / 1000.0; };
-    return ms(usage.ru_utime) + ms(usage.ru_stime);
+    return {ms(usage.ru_utime), ms(usage.ru_stime)};
 }
 
 } // namespace
@@ -239,12 +246,14 @@ private Q_SLOTS:
         QString outText, errText;
         QTextStream out(&outText), err(&errText);
         int exitCode = -1;
-        const double cpuBefore = processCpuMs();
+        const Cpu cpuBefore = processCpu();
         QElapsedTimer wall;
         wall.start();
         {
             // The CA set is fetched by the batch itself, as `provctl est enroll --csr-dir` does.
-            EstClient client(config());
+            est::EstClientConfig c = config();
+            c.maxConnections = std::max(c.maxConnections, jobs); // as provctl does for --jobs
+            EstClient client(std::move(c));
             cli::EstBatchEnroller batch(&client, m_batchCsrDir, outDir, jobs, out, err);
             QEventLoop loop;
             connect(&batch, &cli::EstBatchEnroller::done, &loop, [&](int code) {
@@ -256,15 +265,17 @@ private Q_SLOTS:
             loop.exec();
         }
         const qint64 wallMs = wall.elapsed();
-        const double cpuMs = processCpuMs() - cpuBefore;
+        const Cpu cpu = processCpu() - cpuBefore;
         QVERIFY2(exitCode == 0, qPrintable(errText.left(2000)));
         QCOMPARE(QDir(outDir).entryList({QStringLiteral("*.pem")}, QDir::Files).size(), m_batchN);
         const QString summary = outText.mid(outText.lastIndexOf(QStringLiteral("Summary:"))).trimmed();
-        QTextStream(stdout) << QStringLiteral("batch relay --jobs %1: %2 CSRs, client CPU %3 ms/enrollment, "
-                                              "%4 enrollments/s, wall %5 s | %6\n")
+        QTextStream(stdout) << QStringLiteral("batch relay --jobs %1: %2 CSRs, client CPU %3 ms/enrollment "
+                                              "(user %4, kernel %5), %6 enrollments/s, wall %7 s | %8\n")
                                    .arg(jobs, 2)
                                    .arg(m_batchN)
-                                   .arg(cpuMs / m_batchN, 0, 'f', 3)
+                                   .arg(cpu.totalMs() / m_batchN, 0, 'f', 3)
+                                   .arg(cpu.userMs / m_batchN, 0, 'f', 3)
+                                   .arg(cpu.systemMs / m_batchN, 0, 'f', 3)
                                    .arg(1000.0 * m_batchN / double(std::max<qint64>(1, wallMs)), 0, 'f', 1)
                                    .arg(double(wallMs) / 1000.0, 0, 'f', 2)
                                    .arg(summary);
