@@ -49,11 +49,12 @@ void EstBatchEnroller::start()
                 Error(ErrorCode::InvalidArgument, QStringLiteral("another CSR already writes %1").arg(item.outPath), {},
                       QStringLiteral("Give the CSR files distinct base names"));
         } else {
-            item.csr = *csr;
+            // Moved, never copied: an X509_REQ has no reference count, so a copy is a full re-encode and re-parse.
+            item.csr = std::move(*csr);
             outNames.insert(item.outPath);
             m_pending.enqueue(int(m_items.size()));
         }
-        m_items.append(item);
+        m_items.append(std::move(item));
     }
     if (m_items.isEmpty()) {
         printEstError(m_err, QStringLiteral("enroll"),
@@ -102,7 +103,7 @@ void EstBatchEnroller::onFinished(int index, est::EstReply *reply, qint64 starte
         item.error = reply->error();
         m_err << "failed  " << item.name << ": " << item.error.message << '\n';
         m_err.flush();
-    } else if (auto w = writeCertificates(item.outPath, {reply->certificate()}); !w) {
+    } else if (auto w = writeCertificates(item.outPath, {reply->certificate()}, FileDurability::Deferred); !w) {
         item.error = w.error();
         m_err << "failed  " << item.name << ": " << item.error.message << '\n';
     } else {
@@ -127,6 +128,12 @@ void EstBatchEnroller::summarize()
         else
             failed.append(&item);
     }
+    // The certificates were written atomically but not synced one by one: one sync for the batch.
+    Result<void> synced;
+    if (issued > 0)
+        synced = syncFolder(m_outDir);
+    if (!synced)
+        printEstError(m_err, QStringLiteral("enroll"), synced.error());
     const double seconds = double(m_clock.elapsed()) / 1000.0;
     m_out << "\nSummary: " << m_items.size() << " file(s), " << issued << " issued, " << failed.size() << " failed, in "
           << QString::number(seconds, 'f', 2) << " s";
@@ -148,7 +155,7 @@ void EstBatchEnroller::summarize()
         }
     }
     m_out.flush();
-    emit done(failed.isEmpty() ? 0 : 1);
+    emit done(failed.isEmpty() && synced ? 0 : 1);
 }
 
 } // namespace station::cli

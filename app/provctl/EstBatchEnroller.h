@@ -1,8 +1,8 @@
 // Batch relay for `provctl est enroll --csr-dir DIR --out-dir DIR [--jobs K]`: the factory case where
 // device CSRs were collected beforehand. Every CSR file (PEM, DER or base64) is checked and enrolled over
 // one EstClient (kept-alive connections), at most K at once; each issued certificate is verified and
-// written as <name>.pem; one bad CSR never stops the others; a summary says what was issued and why the
-// rest failed.
+// written as <name>.pem (atomically; the batch syncs them to disk once, before its summary); one bad CSR
+// never stops the others; a summary says what was issued and why the rest failed.
 #pragma once
 
 #include "est/EstClient.h"

@@ -10,6 +10,7 @@
 #include <QCommandLineParser>
 #include <QNetworkProxy>
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace station::cli {
@@ -91,8 +92,8 @@ QString estUsage()
         "  --out FILE                   the issued certificate (PEM); cacerts/csrattrs: the answer\n"
         "  --chain-out FILE             the verified chain, leaf first (PEM)\n"
         "  --csr-dir DIR --out-dir DIR  batch: enroll every CSR in DIR, write <name>.pem to the output folder\n"
-        "  --jobs K                     batch: requests in flight at once (default 4; Qt opens at most 6\n"
-        "                               kept-alive connections per server, more jobs queue on them)\n"
+        "  --jobs K                     batch: requests in flight at once, each on its own kept-alive\n"
+        "                               connection (default 4, at most 256)\n"
         "Connection:\n"
         "  --timeout SECONDS            per HTTP exchange (default 60)\n"
         "  --max-retries N              202 Accepted retries (default 10)\n"
@@ -226,6 +227,8 @@ Result<EstCliOptions> parseEstOptions(const QStringList &args, bool *helpRequest
         if (!r)
             return fail(r.error());
     }
+    if (o.jobs > 256)
+        return fail(usageError(QStringLiteral("--jobs takes at most 256 requests in flight")));
 
     // Trust: explicit anchors or an explicit bootstrap, never neither.
     if (o.trustFile.isEmpty() && !o.trustSystem && !o.wantsBootstrap())
@@ -375,6 +378,9 @@ Result<est::EstClientConfig> buildEstClientConfig(const EstCliOptions &o)
                                              proxy.userName(), QString::fromUtf8(password->view()));
     }
     config.traceExchanges = o.verbose;
+    // A batch keeps --jobs requests in flight: one connection each (Qt alone would stop at 6).
+    if (o.isBatch())
+        config.maxConnections = std::max(config.maxConnections, o.jobs);
     if (auto valid = est::EstClient::validate(config); !valid)
         return fail(valid.error());
     return config;

@@ -28,9 +28,10 @@ void printIssued(QTextStream &out, const crypto::Certificate &c, const QString &
     out.flush();
 }
 
-Result<void> writeCertificates(const QString &path, const QList<crypto::Certificate> &certificates)
+Result<void> writeCertificates(const QString &path, const QList<crypto::Certificate> &certificates,
+                               FileDurability durability)
 {
-    return writeFileAtomically(path, crypto::Certificate::listToPem(certificates), FileSecrecy::Public);
+    return writeFileAtomically(path, crypto::Certificate::listToPem(certificates), FileSecrecy::Public, durability);
 }
 
 Result<void> writePrivateKey(const QString &path, const crypto::SecretBytes &pkcs8Der)

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "Error.h"
+#include "FileUtil.h"
 
 #include "crypto/Certificate.h"
 #include "crypto/SecretBytes.h"
@@ -18,7 +19,8 @@ void printEstError(QTextStream &err, const QString &operation, const Error &erro
 /// Subject, issuer, serial, validity and fingerprint of an issued certificate.
 void printIssued(QTextStream &out, const crypto::Certificate &certificate, const QString &writtenTo);
 /// Writes the certificate (and optionally its chain) as PEM.
-[[nodiscard]] Result<void> writeCertificates(const QString &path, const QList<crypto::Certificate> &certificates);
+[[nodiscard]] Result<void> writeCertificates(const QString &path, const QList<crypto::Certificate> &certificates,
+                                             FileDurability durability = FileDurability::Synced);
 /// Writes a private key given as PKCS#8 DER to `path` as PEM, mode 0600.
 [[nodiscard]] Result<void> writePrivateKey(const QString &path, const crypto::SecretBytes &pkcs8Der);
 

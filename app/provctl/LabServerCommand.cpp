@@ -203,7 +203,11 @@ int runLabServer(const QStringList &args)
     }
     SignalWatcher signalWatcher;
     QObject::connect(&signalWatcher, &SignalWatcher::terminationRequested, &server, [&server](int) {
-        QTextStream(stderr) << "lab-server: stopping\n";
+        // Tests and line engineers read the connection count from here (e.g. that --jobs 12 opened 12).
+        const est::HttpsServer::Stats stats = server.stats();
+        QTextStream(stderr) << "lab-server: stopping; " << stats.requests << " request(s) over "
+                            << stats.connectionsAccepted << " connection(s), " << stats.handshakesCompleted
+                            << " TLS handshake(s)\n";
         server.close();
         QCoreApplication::quit();
     });

@@ -262,9 +262,11 @@ QByteArray CertificateRequest::publicKeyDer() const
 {
     if (!m_req)
         return {};
-    const EVP_PKEY *key = X509_REQ_get0_pubkey(m_req);
+    // The SubjectPublicKeyInfo as the request carries it, as Certificate::publicKeyDer() does: encoding
+    // the EVP_PKEY afresh goes through OpenSSL 3's encoder lookup, the costliest step of a batch relay.
+    const X509_PUBKEY *spki = X509_REQ_get_X509_PUBKEY(m_req);
     clearOpenSslErrors();
-    return key ? toDerBytes(key, i2d_PUBKEY) : QByteArray();
+    return spki ? toDerBytes(spki, i2d_X509_PUBKEY) : QByteArray();
 }
 
 QList<RequestedExtension> CertificateRequest::requestedExtensions() const

@@ -42,7 +42,18 @@ QString remedyFor(int error)
 
 ChainVerifier::ChainVerifier(QList<Certificate> trustAnchors, QList<Certificate> intermediates)
     : m_anchors(std::move(trustAnchors)), m_intermediates(std::move(intermediates))
-{}
+{
+    if (m_anchors.isEmpty())
+        return;
+    X509StorePtr store(X509_STORE_new());
+    if (!store)
+        return; // verify() reports it
+    for (const Certificate &anchor : m_anchors) {
+        if (!anchor.isNull() && X509_STORE_add_cert(store.get(), anchor.native()) != 1)
+            clearOpenSslErrors(); // a duplicate anchor is harmless
+    }
+    m_store = std::shared_ptr<X509_STORE>(store.release(), X509_STORE_free);
+}
 
 Result<QList<Certificate>> ChainVerifier::verify(const Certificate &leaf,
                                                  const QList<Certificate> &extraIntermediates) const
@@ -52,15 +63,10 @@ Result<QList<Certificate>> ChainVerifier::verify(const Certificate &leaf,
     if (m_anchors.isEmpty())
         return fail(ErrorCode::Verification, QStringLiteral("No trust anchors are configured"), {},
                     QStringLiteral("Fetch the CA certificates (EST /cacerts) and confirm their fingerprint"));
-    X509StorePtr store(X509_STORE_new());
     X509StackPtr untrusted(sk_X509_new_null());
     X509StoreCtxPtr ctx(X509_STORE_CTX_new());
-    if (!store || !untrusted || !ctx)
+    if (!m_store || !untrusted || !ctx)
         return fail(takeOpenSslError(QStringLiteral("Setting up chain verification")));
-    for (const Certificate &anchor : m_anchors) {
-        if (!anchor.isNull() && X509_STORE_add_cert(store.get(), anchor.native()) != 1)
-            clearOpenSslErrors(); // a duplicate anchor is harmless
-    }
     for (const QList<Certificate> *list : {&m_intermediates, &extraIntermediates}) {
         for (const Certificate &cert : *list) {
             if (cert.isNull())
@@ -69,7 +75,7 @@ Result<QList<Certificate>> ChainVerifier::verify(const Certificate &leaf,
                 return fail(takeOpenSslError(QStringLiteral("Collecting intermediate certificates")));
         }
     }
-    if (X509_STORE_CTX_init(ctx.get(), store.get(), leaf.native(), untrusted.get()) != 1)
+    if (X509_STORE_CTX_init(ctx.get(), m_store.get(), leaf.native(), untrusted.get()) != 1)
         return fail(takeOpenSslError(QStringLiteral("Setting up chain verification")));
     X509_VERIFY_PARAM *param = X509_STORE_CTX_get0_param(ctx.get());
     X509_VERIFY_PARAM_clear_flags(param, X509_V_FLAG_PARTIAL_CHAIN);

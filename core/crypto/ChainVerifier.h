@@ -1,5 +1,8 @@
 // Verifies that a certificate chains to one of a set of trust anchors, through given intermediates, at
-// a given time (RFC 5280 path validation by OpenSSL's X509_verify_cert).
+// a given time (RFC 5280 path validation by OpenSSL's X509_verify_cert). The anchors' X509_STORE is built
+// once, in the constructor, and shared by copies: keep one verifier per CA set and verify many
+// certificates with it (an EST batch does). A verifier is immutable apart from its settings, so copies
+// may verify on different threads.
 #pragma once
 
 #include "Certificate.h"
@@ -7,6 +10,10 @@
 
 #include <QDateTime>
 #include <QList>
+
+#include <memory>
+
+typedef struct x509_store_st X509_STORE;
 
 namespace station::crypto {
 
@@ -28,6 +35,7 @@ public:
 
 private:
     QList<Certificate> m_anchors;
+    std::shared_ptr<X509_STORE> m_store; ///< the anchors; null when none or when allocation failed
     QList<Certificate> m_intermediates;
     QDateTime m_when;
     QString m_purpose;

@@ -11,6 +11,8 @@
 #include <QNetworkProxyFactory>
 #include <QSslKey>
 
+#include <algorithm>
+
 namespace station::est {
 
 Q_LOGGING_CATEGORY(lcEstClient, "station.est.client")
@@ -37,8 +39,12 @@ QSslCertificate toQt(const crypto::Certificate &c)
 
 EstClient::EstClient(EstClientConfig config, QObject *parent) : QObject(parent), m_config(std::move(config))
 {
-    m_caCertificates = m_config.caCertificates;
-    m_nam = createNetworkAccessManager(this);
+    setCaCertificates(m_config.caCertificates);
+    // validate() refuses a configuration below 1; the client itself never has fewer than one pool.
+    const int pools = std::max(1, (m_config.maxConnections + EstClientConfig::kQtConnectionsPerManager - 1) /
+                                      EstClientConfig::kQtConnectionsPerManager);
+    for (int i = 0; i < pools; ++i)
+        m_nams.append(createNetworkAccessManager(this));
 }
 
 EstClient::~EstClient()
@@ -90,6 +96,8 @@ Result<void> EstClient::validate(const EstClientConfig &config)
         break;
     case EstAuthMode::None: break;
     }
+    if (config.maxConnections < 1 || config.maxConnections > 1024)
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("The connection limit must be from 1 to 1024"));
     if (config.maxRetries < 0 || config.requestTimeout.count() <= 0)
         return fail(ErrorCode::InvalidArgument, QStringLiteral("Retry limit and timeout must be positive"));
     return {};
@@ -123,7 +131,32 @@ QNetworkAccessManager *EstClient::createNetworkAccessManager(QObject *parent) co
     return nam;
 }
 
-QSslConfiguration EstClient::sslConfiguration(ServerCheck check) const
+const QSslConfiguration &EstClient::sslConfiguration(ServerCheck check) const
+{
+    std::optional<QSslConfiguration> &cached = check == ServerCheck::Verified ? m_sslVerified : m_sslUnverified;
+    if (!cached)
+        cached = buildSslConfiguration(check);
+    return *cached;
+}
+
+QNetworkAccessManager *EstClient::leastBusyNetworkAccessManager() const
+{
+    if (m_nams.size() == 1)
+        return m_nams.first();
+    // Operations are few (a batch keeps --jobs in flight): counting them beats bookkeeping on every path
+    // an operation can end by.
+    QList<int> busy(m_nams.size(), 0);
+    for (const QPointer<EstReply> &reply : m_replies) {
+        if (!reply || reply->isFinished() || !reply->m_nam)
+            continue;
+        const qsizetype index = m_nams.indexOf(reply->m_nam);
+        if (index >= 0)
+            ++busy[index];
+    }
+    return m_nams[std::min_element(busy.cbegin(), busy.cend()) - busy.cbegin()];
+}
+
+QSslConfiguration EstClient::buildSslConfiguration(ServerCheck check) const
 {
     QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
     ssl.setProtocol(m_config.tlsFloor == EstTlsFloor::Tls13 ? QSsl::TlsV1_3OrLater : QSsl::TlsV1_2OrLater);
@@ -230,13 +263,17 @@ EstReply *EstClient::serverKeygen(const crypto::CertificateRequest &csr)
 void EstClient::setTrustAnchors(const QList<crypto::Certificate> &anchors)
 {
     m_config.trustAnchors = anchors;
+    m_sslVerified.reset();
+    m_sslUnverified.reset();
     // Connections made under the old anchors must not carry requests made under the new ones.
-    m_nam->clearConnectionCache();
+    for (QNetworkAccessManager *nam : std::as_const(m_nams))
+        nam->clearConnectionCache();
 }
 
 void EstClient::setCaCertificates(const QList<crypto::Certificate> &certificates)
 {
     m_caCertificates = certificates;
+    m_caVerifier = crypto::ChainVerifier(m_caCertificates);
 }
 
 void EstClient::withCaCertificates(QObject *context,

@@ -13,6 +13,7 @@
 
 #include "crypto/Certificate.h"
 #include "crypto/CertificateRequest.h"
+#include "crypto/ChainVerifier.h"
 
 #include <QList>
 #include <QNetworkRequest>
@@ -21,6 +22,7 @@
 #include <QSslConfiguration>
 
 #include <functional>
+#include <optional>
 
 class QNetworkAccessManager;
 
@@ -64,8 +66,12 @@ public:
     /// Sets the CA set issued certificates are verified against.
     void setCaCertificates(const QList<crypto::Certificate> &certificates);
     [[nodiscard]] const QList<crypto::Certificate> &caCertificates() const { return m_caCertificates; }
+    /// A chain verifier for the CA set, built once when the set changes (issued certificates are verified
+    /// with it).
+    [[nodiscard]] const crypto::ChainVerifier &caVerifier() const { return m_caVerifier; }
 
-    /// TLS handshakes this client has completed (a batch over one kept-alive connection shows 1).
+    /// TLS handshakes this client has completed (a batch over one kept-alive connection shows 1, a batch
+    /// of K operations in flight at once K when maxConnections allows K connections).
     [[nodiscard]] int tlsHandshakeCount() const { return m_tlsHandshakes; }
 
 signals:
@@ -81,7 +87,12 @@ private:
     };
     EstReply *create(EstOperation op, const crypto::CertificateRequest *csr, bool bootstrap = false);
     [[nodiscard]] QNetworkAccessManager *createNetworkAccessManager(QObject *parent) const;
-    [[nodiscard]] QSslConfiguration sslConfiguration(ServerCheck check) const;
+    /// The access manager with the fewest unfinished operations (each has its own connection pool).
+    [[nodiscard]] QNetworkAccessManager *leastBusyNetworkAccessManager() const;
+    /// The TLS configuration for `check`, built once (anchors and client identity converted to Qt's
+    /// types) and shared by every request until the anchors change.
+    [[nodiscard]] const QSslConfiguration &sslConfiguration(ServerCheck check) const;
+    [[nodiscard]] QSslConfiguration buildSslConfiguration(ServerCheck check) const;
     [[nodiscard]] QNetworkRequest buildRequest(EstOperation op, ServerCheck check) const;
     /// True when `request` carries an Authorization header or a TLS client certificate.
     [[nodiscard]] static bool carriesCredentials(const QNetworkRequest &request);
@@ -91,8 +102,11 @@ private:
     void noteHandshake() { ++m_tlsHandshakes; }
 
     EstClientConfig m_config;
-    QNetworkAccessManager *m_nam = nullptr;
+    QList<QNetworkAccessManager *> m_nams;                    ///< ceil(maxConnections / 6) pools of connections
+    mutable std::optional<QSslConfiguration> m_sslVerified;   ///< cache of sslConfiguration(Verified)
+    mutable std::optional<QSslConfiguration> m_sslUnverified; ///< cache of sslConfiguration(Unverified)
     QList<crypto::Certificate> m_caCertificates;
+    crypto::ChainVerifier m_caVerifier{{}};
     QList<QPointer<EstReply>> m_replies; ///< every reply handed out (the caller owns them)
     QPointer<EstReply> m_caFetch;        ///< the client's own cacerts prefetch
     struct CaWaiter {

@@ -55,6 +55,13 @@ struct EstClientConfig {
     EstProxyMode proxyMode = EstProxyMode::System;
     QNetworkProxy explicitProxy; ///< for EstProxyMode::Explicit
 
+    /// Connections to the server the client may keep open at once (kept alive, shared by its requests).
+    /// One Qt access manager opens at most kQtConnectionsPerManager to a host; above that the client uses
+    /// ceil(maxConnections / 6) of them and sends each operation through the least busy one. Set it to
+    /// the number of operations kept in flight (a batch's --jobs).
+    int maxConnections = kQtConnectionsPerManager;
+    static constexpr int kQtConnectionsPerManager = 6;
+
     /// Answers larger than this are refused (a runaway server must not fill memory).
     qint64 maxResponseBytes = 4 * 1024 * 1024;
     /// Emit EstClient::trace with the HTTP exchange (headers and bodies; never keys or passwords).
@@ -85,6 +92,7 @@ struct EstClientConfig {
         c.tlsFloor = tlsFloor;
         c.proxyMode = proxyMode;
         c.explicitProxy = explicitProxy;
+        c.maxConnections = maxConnections;
         c.maxResponseBytes = maxResponseBytes;
         c.traceExchanges = traceExchanges;
         c.clock = clock;

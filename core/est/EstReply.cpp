@@ -146,7 +146,7 @@ void EstReply::start()
     if (m_bootstrap)
         m_nam = m_client->createNetworkAccessManager(this); // a connection nobody reuses after the bootstrap
     else
-        m_nam = m_client->m_nam;
+        m_nam = m_client->leastBusyNetworkAccessManager();
     m_deadline = m_client->now().addSecs(m_client->config().retryDeadline.count());
 
     const bool issues = m_op == EstOperation::SimpleEnroll || m_op == EstOperation::SimpleReenroll ||
@@ -257,7 +257,6 @@ void EstReply::onReplyFinished()
     if (m_status != 0)
         traceResponse(reply, m_status, body, contentType);
 
-    const EstFailureContext context = failureContext();
     if (m_cancelled) {
         failWith(
             Error(ErrorCode::Cancelled, QStringLiteral("The %1 request was cancelled").arg(estOperationPath(m_op))));
@@ -266,14 +265,14 @@ void EstReply::onReplyFinished()
     if (m_timedOut && postWentOut) {
         failWith(EstErrorClassifier::outcomeUnknown(QStringLiteral("no complete answer within %1 ms")
                                                         .arg(m_client ? m_client->config().requestTimeout.count() : 0),
-                                                    m_status, context));
+                                                    m_status, failureContext()));
         return;
     }
     if (m_timedOut) {
         failWith(EstErrorClassifier::classifyNetwork(QNetworkReply::TimeoutError,
                                                      QStringLiteral("no complete answer within %1 ms")
                                                          .arg(m_client ? m_client->config().requestTimeout.count() : 0),
-                                                     {}, context));
+                                                     {}, failureContext()));
         return;
     }
     if (m_tooLarge) {
@@ -284,7 +283,7 @@ void EstReply::onReplyFinished()
     }
     const QNetworkReply::NetworkError netError = reply->error();
     if (isPost() && isRedirect(m_status)) {
-        failWith(EstErrorClassifier::postRedirected(m_status, reply->rawHeader("Location"), context));
+        failWith(EstErrorClassifier::postRedirected(m_status, reply->rawHeader("Location"), failureContext()));
         return;
     }
     if (postWentOut && (m_status == 0 || isTransportError(netError))) {
@@ -292,11 +291,11 @@ void EstReply::onReplyFinished()
                                 ? QStringLiteral("the connection closed before the answer; the request was not sent "
                                                  "again")
                                 : reply->errorString();
-        failWith(EstErrorClassifier::outcomeUnknown(why, m_status, context));
+        failWith(EstErrorClassifier::outcomeUnknown(why, m_status, failureContext()));
         return;
     }
     if (m_status == 0 || isTransportError(netError)) {
-        Error e = EstErrorClassifier::classifyNetwork(netError, reply->errorString(), m_sslErrors, context);
+        Error e = EstErrorClassifier::classifyNetwork(netError, reply->errorString(), m_sslErrors, failureContext());
         e.httpStatus = m_status;
         failWith(e);
         return;
@@ -383,8 +382,7 @@ void EstReply::verifyIssued(const QList<crypto::Certificate> &returned, const QB
         failWith(Error(ErrorCode::Cancelled, QStringLiteral("The EST client was destroyed")));
         return;
     }
-    auto verified =
-        IssuedCertificateVerifier::verify(returned, expectedKey, m_client->caCertificates(), m_client->now());
+    auto verified = IssuedCertificateVerifier::verify(returned, expectedKey, m_client->caVerifier(), m_client->now());
     if (!verified) {
         failWith(verified.error());
         return;

@@ -1,6 +1,8 @@
 #include "IssuedCertificateVerifier.h"
 
 #include "crypto/ChainVerifier.h"
+#include "crypto/OpenSslPtr.h"
+#include "crypto/PrivateKey.h"
 
 namespace station::est {
 
@@ -8,6 +10,13 @@ Result<VerifiedIssue> IssuedCertificateVerifier::verify(const QList<crypto::Cert
                                                         const QByteArray &expectedPublicKeyDer,
                                                         const QList<crypto::Certificate> &caCertificates,
                                                         const QDateTime &when)
+{
+    return verify(returned, expectedPublicKeyDer, crypto::ChainVerifier(caCertificates), when);
+}
+
+Result<VerifiedIssue> IssuedCertificateVerifier::verify(const QList<crypto::Certificate> &returned,
+                                                        const QByteArray &expectedPublicKeyDer,
+                                                        const crypto::ChainVerifier &caVerifier, const QDateTime &when)
 {
     if (returned.isEmpty())
         return fail(ErrorCode::Verification, QStringLiteral("The EST server returned no certificate"));
@@ -21,6 +30,16 @@ Result<VerifiedIssue> IssuedCertificateVerifier::verify(const QList<crypto::Cert
         }
     }
     if (leafIndex < 0) {
+        // The same key encoded differently (point compression, parameters spelled out): compare the keys.
+        if (auto expected = crypto::PrivateKey::publicFromSpkiDer(expectedPublicKeyDer)) {
+            for (qsizetype i = 0; i < returned.size() && leafIndex < 0; ++i) {
+                if (returned[i].matchesKey(*expected))
+                    leafIndex = i;
+            }
+        }
+        crypto::clearOpenSslErrors();
+    }
+    if (leafIndex < 0) {
         const crypto::Certificate &first = returned.first();
         return fail(ErrorCode::Verification,
                     QStringLiteral("The issued certificate's public key is not the key that was sent"),
@@ -30,15 +49,15 @@ Result<VerifiedIssue> IssuedCertificateVerifier::verify(const QList<crypto::Cert
                                    "and report it to the PKI operator if it happens again"));
     }
     const crypto::Certificate leaf = returned[leafIndex];
-    if (caCertificates.isEmpty())
+    if (caVerifier.trustAnchors().isEmpty())
         return fail(ErrorCode::Verification, QStringLiteral("No CA certificates to verify the issued certificate with"),
                     {}, QStringLiteral("Fetch the CA certificates (cacerts) or give them with --ca-certs"));
     QList<crypto::Certificate> intermediates = returned;
     intermediates.removeAt(leafIndex);
-    crypto::ChainVerifier verifier(caCertificates, intermediates);
+    crypto::ChainVerifier verifier = caVerifier; // shares the trust store
     if (when.isValid())
         verifier.setVerificationTime(when);
-    auto chain = verifier.verify(leaf);
+    auto chain = verifier.verify(leaf, intermediates);
     if (!chain) {
         Error e(ErrorCode::Verification,
                 QStringLiteral("The issued certificate does not chain to the EST server's CA certificates"),

@@ -6,6 +6,7 @@
 #include "Error.h"
 
 #include "crypto/Certificate.h"
+#include "crypto/ChainVerifier.h"
 
 #include <QByteArray>
 #include <QDateTime>
@@ -27,6 +28,12 @@ public:
     [[nodiscard]] static Result<VerifiedIssue> verify(const QList<crypto::Certificate> &returned,
                                                       const QByteArray &expectedPublicKeyDer,
                                                       const QList<crypto::Certificate> &caCertificates,
+                                                      const QDateTime &when = {});
+    /// The same with a verifier prepared once for the CA set (its anchors are the CA certificates), so a
+    /// batch does not rebuild the trust store for every certificate.
+    [[nodiscard]] static Result<VerifiedIssue> verify(const QList<crypto::Certificate> &returned,
+                                                      const QByteArray &expectedPublicKeyDer,
+                                                      const crypto::ChainVerifier &caVerifier,
                                                       const QDateTime &when = {});
 };
 

@@ -6,6 +6,7 @@
 
 #include "crypto/Certificate.h"
 #include "crypto/CertificateIssuer.h"
+#include "crypto/CertificateRequest.h"
 #include "crypto/ChainVerifier.h"
 #include "crypto/CsrAttributes.h"
 #include "crypto/PrivateKey.h"
@@ -13,6 +14,7 @@
 #include <QDir>
 #include <QFile>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -356,6 +358,41 @@ private Q_SLOTS:
         for (int i = 0; i < 6; ++i)
             verifyIssued(outDir + QStringLiteral("/unit%1.pem").arg(i), {}, QStringLiteral("batch-%1").arg(i));
         QVERIFY(!QFile::exists(outDir + QStringLiteral("/broken.pem")));
+    }
+
+    void batch_jobs12_opensMoreThanSixConnections()
+    {
+        // Qt's access manager alone stops at 6 connections per server; --jobs 12 must get 12. The lab
+        // server counts what it accepted and says so when it stops.
+        LabServerProcess server;
+        QVERIFY2(server.start({QStringLiteral("--quiet")}, m_mtls.labDir()), qPrintable(server.errorText()));
+        const QString in = path(QStringLiteral("wide-in"));
+        QVERIFY(QDir().mkpath(in));
+        for (int i = 0; i < 24; ++i) {
+            auto key = crypto::PrivateKey::generate(crypto::KeyType::EcP256);
+            QVERIFY(key.has_value());
+            crypto::CsrSpec spec;
+            spec.subject.append(QStringLiteral("CN"), QStringLiteral("wide-%1").arg(i));
+            auto csr = crypto::CertificateRequest::create(spec, *key);
+            QVERIFY(csr.has_value());
+            QVERIFY(test::writeFile(in + QStringLiteral("/wide%1.csr").arg(i), csr->toPem()));
+        }
+        const QString outDir = path(QStringLiteral("wide-out"));
+        const Run r = est(QStringList{QStringLiteral("enroll")} + base(server) + bootstrapAuth() +
+                          QStringList{QStringLiteral("--csr-dir"), in, QStringLiteral("--out-dir"), outDir,
+                                      QStringLiteral("--jobs"), QStringLiteral("12")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains(QStringLiteral("24 issued, 0 failed")), qPrintable(r.out));
+        QCOMPARE(server.stop(), 0);
+        const QString said = QString::fromUtf8(server.standardError());
+        const QRegularExpressionMatch m =
+            QRegularExpression(QStringLiteral("over (\\d+) connection\\(s\\), (\\d+) TLS handshake")).match(said);
+        QVERIFY2(m.hasMatch(), qPrintable(said));
+        const int connections = m.captured(1).toInt();
+        QVERIFY2(connections > 6 && connections <= 12, qPrintable(said));
+        QCOMPARE(m.captured(2).toInt(), connections);
+        for (int i = 0; i < 24; ++i)
+            verifyIssued(outDir + QStringLiteral("/wide%1.pem").arg(i), {}, QStringLiteral("wide-%1").arg(i));
     }
 
     void errors_giveCauseRemedyAndExitStatus_data()

@@ -85,6 +85,44 @@ private Q_SLOTS:
         QVERIFY2(m_server->handshakes() <= 6, qPrintable(QString::number(m_server->handshakes())));
     }
 
+    void keepAlive_maxConnectionsAboveSix_opensOneConnectionPerOperationInFlight()
+    {
+        // Qt's access manager stops at 6 connections per host; a batch with 12 jobs must get 12.
+        est::EstClientConfig config = configFor(*m_server);
+        config.maxConnections = 12;
+        EstClient client(std::move(config));
+        std::vector<std::unique_ptr<EstReply>> replies;
+        for (int i = 0; i < 12; ++i)
+            replies.emplace_back(client.simpleEnroll(csr(QStringLiteral("wide-%1").arg(i))));
+        for (const auto &r : replies) {
+            QVERIFY(waitFinished(r));
+            QVERIFY2(r->isSuccess(), qPrintable(r->error().toString()));
+        }
+        QVERIFY2(m_server->connections() > 6, qPrintable(QString::number(m_server->connections())));
+        QVERIFY2(m_server->connections() <= 12, qPrintable(QString::number(m_server->connections())));
+        QCOMPARE(m_server->handshakes(), m_server->connections());
+
+        // Kept alive: a second round reuses them.
+        replies.clear();
+        const int before = m_server->connections();
+        for (int i = 0; i < 12; ++i)
+            replies.emplace_back(client.simpleEnroll(csr(QStringLiteral("again-%1").arg(i))));
+        for (const auto &r : replies) {
+            QVERIFY(waitFinished(r));
+            QVERIFY2(r->isSuccess(), qPrintable(r->error().toString()));
+        }
+        QCOMPARE(m_server->connections(), before);
+    }
+
+    void validate_connectionLimitOutOfRange_isRefused()
+    {
+        est::EstClientConfig config = configFor(*m_server);
+        config.maxConnections = 0;
+        QVERIFY(!EstClient::validate(config).has_value());
+        config.maxConnections = 1;
+        QVERIFY(EstClient::validate(config).has_value());
+    }
+
     void tls_serverLimitedToTls12_works_andTls13FloorRefusesIt()
     {
         m_server->setTlsProtocol(QSsl::TlsV1_2);
