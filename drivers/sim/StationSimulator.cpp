@@ -146,6 +146,8 @@ void StationSimulator::onRequest(quint8 seq, const QByteArray &payload)
     if (payload.isEmpty())
         return;
     const auto command = static_cast<Command>(static_cast<quint8>(payload[0]));
+    if (m_frameSize > 0)
+        m_largestRequestInFrameSize = qMax(m_largestRequestInFrameSize, static_cast<int>(payload.size()));
     if (options().stationMinorVersion >= 1 && (command == Command::SetFrameSize || command == Command::Continue)) {
         onLinkCommand(seq, command, payload);
         return;

@@ -34,6 +34,8 @@ public:
     [[nodiscard]] int frameSize() const { return m_frameSize; }
     /// FRAGMENT answers sent.
     [[nodiscard]] int fragmentsSent() const { return m_fragments; }
+    /// The longest request payload that arrived while a frame size was in force (the station keeps to it).
+    [[nodiscard]] int largestRequestInFrameSize() const { return m_largestRequestInFrameSize; }
 
 protected:
     void onReceived(const QByteArray &bytes) override;
@@ -102,6 +104,7 @@ private:
     int m_duplicates = 0;
     int m_unknownCommands = 0;
     int m_fragments = 0;
+    int m_largestRequestInFrameSize = 0;
 };
 
 } // namespace station::drivers

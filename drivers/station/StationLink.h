@@ -29,10 +29,11 @@ class StationLink : public QObject
     Q_OBJECT
 public:
     struct Timing {
-        std::chrono::milliseconds attempt{1500};   ///< wait for any answer before retransmitting
-        std::chrono::milliseconds deadline{10000}; ///< one exchange (the request, or one fragment), keep-alives
-                                                   ///< included
-        int maxRetransmissions = 6;                ///< per exchange
+        /// Wait for any answer before retransmitting.
+        std::chrono::milliseconds attempt{1500};
+        /// One exchange (the request, a CONTINUE for one fragment, a SET_FRAME_SIZE), keep-alives included.
+        std::chrono::milliseconds deadline{10000};
+        int maxRetransmissions = 6; ///< per exchange
     };
     /// The response payload (status byte first), or the link-level failure.
     using Done = std::function<void(Result<QByteArray>)>;

@@ -249,6 +249,9 @@ private slots:
             QVERIFY(link.frameSizeChanges() > 0);
             QCOMPARE(link.frameSize(), proto::kMinDevicePayload);
             QVERIFY(sim->fragmentsSent() > 0);
+            // Negotiated before the first write: every later request kept to it too (53-byte chunks).
+            QVERIFY2(sim->largestRequestInFrameSize() <= proto::kMinDevicePayload,
+                     qPrintable(QString::number(sim->largestRequestInFrameSize())));
         }
         QCOMPARE(sim->frameSize(), link.frameSize() < 256 ? link.frameSize() : 0);
         qInfo("corrupt-every=%d: open + identify + 3 writes + commit + read back in %lld ms, %d retransmission(s)",
