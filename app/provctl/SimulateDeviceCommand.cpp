@@ -40,6 +40,10 @@ int runSimulateDevice(const QStringList &args)
                  QStringLiteral("800")});
     p.addOption({QStringLiteral("max-payload"), QStringLiteral("station: the unit's frame payload limit."),
                  QStringLiteral("bytes"), QStringLiteral("256")});
+    p.addOption({QStringLiteral("station-minor"),
+                 QStringLiteral("station: the unit's minor protocol version (1: negotiates smaller frames on noisy "
+                                "lines; 0: a 1.0 unit)."),
+                 QStringLiteral("n"), QStringLiteral("1")});
     if (!p.parse(args)) {
         err << "provctl simulate-device: " << p.errorText() << "\n";
         return 2;
@@ -62,7 +66,7 @@ int runSimulateDevice(const QStringList &args)
         err << "provctl simulate-device: " << faults.error().toString() << "\n";
         return 2;
     }
-    bool okBaud = false, okReplug = false, okPayload = false;
+    bool okBaud = false, okReplug = false, okPayload = false, okMinor = false;
     SimulatorOptions options;
     options.linkPath = p.value(QStringLiteral("link"));
     options.serialNumber = p.value(QStringLiteral("serial"));
@@ -72,9 +76,11 @@ int runSimulateDevice(const QStringList &args)
     options.faults = *faults;
     options.replugDelayMs = p.value(QStringLiteral("replug-ms")).toInt(&okReplug);
     options.maxPayload = p.value(QStringLiteral("max-payload")).toInt(&okPayload);
+    options.stationMinorVersion = p.value(QStringLiteral("station-minor")).toInt(&okMinor);
     if (!okBaud || options.baudRate < 0 || !okReplug || !okPayload || options.maxPayload < 64 ||
-        options.maxPayload > 4096) {
-        err << "provctl simulate-device: --baud, --replug-ms and --max-payload (64..4096) take numbers\n";
+        options.maxPayload > 4096 || !okMinor || options.stationMinorVersion < 0 || options.stationMinorVersion > 1) {
+        err << "provctl simulate-device: --baud, --replug-ms, --max-payload (64..4096) and --station-minor (0, 1) "
+               "take numbers\n";
         return 2;
     }
 

@@ -20,6 +20,8 @@ struct SimulatorOptions {
     FaultPlan faults;
     int replugDelayMs = 800; ///< after a disconnect fault the unit comes back after this long (-1: never)
     int maxPayload = 256;    ///< station protocol: the device's frame payload limit
+    /// Station protocol: the unit's minor version of version 1 (1: frame-size negotiation; 0: a 1.0 unit).
+    int stationMinorVersion = 1;
 };
 
 } // namespace station::drivers

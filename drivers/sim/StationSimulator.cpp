@@ -88,6 +88,11 @@ StationSimulator::StationSimulator(SimulatorOptions options, QObject *parent)
       m_parser(qBound(proto::kMinDevicePayload, this->options().maxPayload, proto::kMaxPayload))
 {}
 
+int StationSimulator::deviceMaxPayload() const
+{
+    return qBound(proto::kMinDevicePayload, options().maxPayload, proto::kMaxPayload);
+}
+
 Result<void> StationSimulator::loadIdentity()
 {
     auto id = SimulatedIdentity::loadOrCreate(storage(), options().serialNumber, QStringLiteral("ST-"));
@@ -103,7 +108,8 @@ void StationSimulator::onPowerOn()
     m_parser.reset();
     m_helloDone = false;
     m_lastRequest.clear();
-    m_lastResponse.clear();
+    m_lastAnswer.clear();
+    m_frameSize = 0;
     m_inFlight = false;
     m_transfer = {};
     m_staged.clear(); // RAM does not survive a power cycle
@@ -114,8 +120,8 @@ QList<QByteArray> StationSimulator::bootLog() const
     return {"",
             "*** Booting Zephyr OS build v3.5.0 ***",
             "[00:00:00.004,000] <inf> flash: 1024 KiB, 4 KiB pages",
-            "[00:00:00.010,000] <inf> prov: provisioning agent, station protocol v1, serial " +
-                m_identity.serialNumber.toUtf8(),
+            "[00:00:00.010,000] <inf> prov: provisioning agent, station protocol v1." +
+                QByteArray::number(options().stationMinorVersion) + ", serial " + m_identity.serialNumber.toUtf8(),
             "[00:00:00.011,000] <wrn> net: no network configured",
             "uart:~$ "};
 }
@@ -140,9 +146,15 @@ void StationSimulator::onRequest(quint8 seq, const QByteArray &payload)
     if (payload.isEmpty())
         return;
     const auto command = static_cast<Command>(static_cast<quint8>(payload[0]));
-    if (command != Command::Hello && seq == m_lastSeq && payload == m_lastRequest && !m_lastResponse.isEmpty()) {
+    if (m_frameSize > 0)
+        m_largestRequestInFrameSize = qMax(m_largestRequestInFrameSize, static_cast<int>(payload.size()));
+    if (options().stationMinorVersion >= 1 && (command == Command::SetFrameSize || command == Command::Continue)) {
+        onLinkCommand(seq, command, payload);
+        return;
+    }
+    if (command != Command::Hello && seq == m_lastSeq && payload == m_lastRequest && !m_lastAnswer.isEmpty()) {
         ++m_duplicates;
-        send(m_lastResponse); // a retransmission: answer again, do not execute again
+        sendAnswer(seq, m_lastAnswer); // a retransmission: answer again (at today's frame size), do not execute
         return;
     }
     if (m_inFlight && seq == m_inFlightSeq && payload == m_inFlightRequest) {
@@ -177,17 +189,64 @@ void StationSimulator::onRequest(quint8 seq, const QByteArray &payload)
     });
 }
 
+void StationSimulator::onLinkCommand(quint8 seq, Command command, const QByteArray &payload)
+{
+    // The link layer of the unit: it answers at once, also while a command is in progress, and keeps the
+    // last request and its answer so that the station can repeat the request or fetch the rest.
+    auto args = Tlv::parse(QByteArrayView(payload).sliced(1));
+    Reply reply;
+    if (!args) {
+        reply = error(Status::BadArgument, args.error().message);
+    } else if (!m_helloDone) {
+        reply = error(Status::BadState, QStringLiteral("HELLO first"));
+    } else if (command == Command::SetFrameSize) {
+        const auto size = args->number(Tag::MaxPayload);
+        if (!size || *size < static_cast<quint32>(proto::kMinDevicePayload) || *size > proto::kMaxPayload) {
+            reply = error(Status::BadArgument, QStringLiteral("MAX_PAYLOAD must be 64..4096"));
+        } else {
+            m_frameSize = qMin(static_cast<int>(*size), deviceMaxPayload());
+            reply.tlv.addU16(Tag::MaxPayload, static_cast<std::uint16_t>(m_frameSize));
+        }
+    } else {
+        const auto offset = args->number(Tag::Offset);
+        if (m_lastAnswer.isEmpty() || m_frameSize == 0)
+            reply = error(Status::BadState, QStringLiteral("no fragmented answer to continue"));
+        else if (!offset || *offset == 0 || *offset >= static_cast<quint32>(m_lastAnswer.size()))
+            reply = error(Status::BadArgument, QStringLiteral("OFFSET must be 1..%1").arg(m_lastAnswer.size() - 1));
+        else {
+            sendAnswer(seq, m_lastAnswer, *offset);
+            return;
+        }
+    }
+    sendAnswer(seq, QByteArray(1, static_cast<char>(reply.status)) + reply.tlv.encode());
+}
+
 void StationSimulator::respond(quint8 seq, const QByteArray &request, const Reply &reply)
+{
+    const QByteArray answer = QByteArray(1, static_cast<char>(reply.status)) + reply.tlv.encode();
+    m_lastSeq = seq;
+    m_lastRequest = request;
+    m_lastAnswer = answer;
+    sendAnswer(seq, answer);
+}
+
+void StationSimulator::sendAnswer(quint8 seq, const QByteArray &answer, qsizetype offset)
 {
     Frame frame;
     frame.type = proto::FrameType::Response;
     frame.seq = seq;
-    frame.payload = QByteArray(1, static_cast<char>(reply.status)) + reply.tlv.encode();
-    const QByteArray bytes = frame.encode();
-    m_lastSeq = seq;
-    m_lastRequest = request;
-    m_lastResponse = bytes;
-    send(bytes);
+    if (m_frameSize > 0 && (offset > 0 || answer.size() > m_frameSize)) {
+        const qsizetype n = qMin<qsizetype>(m_frameSize - proto::kFragmentOverhead, answer.size() - offset);
+        frame.payload = QByteArray(1, static_cast<char>(Status::Fragment)) +
+                        Tlv()
+                            .addU32(Tag::Length, static_cast<std::uint32_t>(answer.size()))
+                            .add(Tag::Data, QByteArrayView(answer).sliced(offset, n))
+                            .encode();
+        ++m_fragments;
+    } else {
+        frame.payload = answer;
+    }
+    send(frame.encode());
 }
 
 void StationSimulator::sendStatus(quint8 seq, Status status)
@@ -218,6 +277,8 @@ QString StationSimulator::stepOf(Command command, const Tlv &args)
     case Command::Status: return QStringLiteral("readback");
     case Command::Commit: return QStringLiteral("commit");
     case Command::ResetSlot: return QStringLiteral("reset");
+    case Command::SetFrameSize:
+    case Command::Continue: return {};
     }
     return {};
 }
@@ -249,7 +310,10 @@ StationSimulator::Reply StationSimulator::execute(Command command, const Tlv &ar
     case Command::Status: return status(args);
     case Command::Commit: return commit(args);
     case Command::ResetSlot: return resetSlot(args);
+    case Command::SetFrameSize:
+    case Command::Continue: break; // link commands of 1.1; this unit speaks 1.0
     }
+    ++m_unknownCommands;
     return error(Status::UnknownCommand, QStringLiteral("unknown command"));
 }
 
@@ -264,10 +328,12 @@ StationSimulator::Reply StationSimulator::hello(const Tlv &args)
     }
     m_helloDone = true;
     m_transfer = {};
+    m_frameSize = 0; // a new session starts at the unit's own limit
     Reply r;
     r.tlv.addU8(Tag::Version, static_cast<std::uint8_t>(qMin<quint32>(max, proto::kVersionMax)))
-        .addU16(Tag::MaxPayload,
-                static_cast<std::uint16_t>(qBound(proto::kMinDevicePayload, options().maxPayload, proto::kMaxPayload)));
+        .addU16(Tag::MaxPayload, static_cast<std::uint16_t>(deviceMaxPayload()));
+    if (options().stationMinorVersion >= 1)
+        r.tlv.addU8(Tag::MinorVersion, static_cast<std::uint8_t>(options().stationMinorVersion));
     return r;
 }
 
@@ -391,7 +457,9 @@ StationSimulator::Reply StationSimulator::read(const Tlv &args) const
     if (!obj)
         return error(Status::NotFound, QStringLiteral("%1 is empty").arg(proto::objectName(id)));
     const qint64 offset = args.number(Tag::Offset).value_or(0);
-    const qint64 max = qMin<qint64>(args.number(Tag::MaxLength).value_or(128), options().maxPayload - 4);
+    // Status byte and DATA header: the answer fits the frame size (or the unit's limit before SET_FRAME_SIZE).
+    const qint64 max = qMin<qint64>(args.number(Tag::MaxLength).value_or(128),
+                                    (m_frameSize > 0 ? m_frameSize : deviceMaxPayload()) - 4);
     if (offset > obj->der.size())
         return error(Status::BadArgument, QStringLiteral("offset beyond the end"));
     Reply r;

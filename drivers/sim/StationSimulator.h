@@ -28,6 +28,14 @@ public:
     [[nodiscard]] int damagedFrames() const { return m_damaged; }
     /// Requests recognised as retransmissions and answered from the cache.
     [[nodiscard]] int duplicateRequests() const { return m_duplicates; }
+    /// Requests answered UNKNOWN_COMMAND (a 1.0 unit asked for 1.1 commands, for instance).
+    [[nodiscard]] int unknownCommands() const { return m_unknownCommands; }
+    /// The frame size SET_FRAME_SIZE set (0: none since HELLO, the 1.0 rules apply).
+    [[nodiscard]] int frameSize() const { return m_frameSize; }
+    /// FRAGMENT answers sent.
+    [[nodiscard]] int fragmentsSent() const { return m_fragments; }
+    /// The longest request payload that arrived while a frame size was in force (the station keeps to it).
+    [[nodiscard]] int largestRequestInFrameSize() const { return m_largestRequestInFrameSize; }
 
 protected:
     void onReceived(const QByteArray &bytes) override;
@@ -54,7 +62,12 @@ private:
     };
 
     void onRequest(quint8 seq, const QByteArray &payload);
+    /// SET_FRAME_SIZE and CONTINUE (1.1): answered at once, never remembered as the last request.
+    void onLinkCommand(quint8 seq, proto::Command command, const QByteArray &payload);
     void respond(quint8 seq, const QByteArray &request, const Reply &reply);
+    /// Sends an answer payload (status byte first) at the current frame size: whole, or its first FRAGMENT.
+    void sendAnswer(quint8 seq, const QByteArray &answer, qsizetype offset = 0);
+    [[nodiscard]] int deviceMaxPayload() const;
     void sendStatus(quint8 seq, proto::Status status);
     [[nodiscard]] Reply execute(proto::Command command, const Tlv &args);
     [[nodiscard]] Reply hello(const Tlv &args);
@@ -79,7 +92,8 @@ private:
     bool m_helloDone = false;
     quint8 m_lastSeq = 0;
     QByteArray m_lastRequest;
-    QByteArray m_lastResponse;
+    QByteArray m_lastAnswer; ///< the payload (status and TLVs): a retransmission is cut to the current frame size
+    int m_frameSize = 0;
     bool m_inFlight = false;
     quint8 m_inFlightSeq = 0;
     QByteArray m_inFlightRequest;
@@ -88,6 +102,9 @@ private:
     QMap<int, bool> m_stagedGenerated; ///< the staged private key was generated here (KEYGEN)
     int m_damaged = 0;
     int m_duplicates = 0;
+    int m_unknownCommands = 0;
+    int m_fragments = 0;
+    int m_largestRequestInFrameSize = 0;
 };
 
 } // namespace station::drivers

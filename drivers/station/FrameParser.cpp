@@ -68,6 +68,7 @@ FrameParser::Output FrameParser::feed(QByteArrayView bytes)
             u16At(m_buffer, pos + proto::kHeaderSize + length + 2);
         if (Checksum::crc32(body) != crc) {
             ++out.damaged;
+            out.damagedPayload = qMax(out.damagedPayload, length);
             // Resynchronise just after this sync: a frame may start inside the damaged span.
             pos += 1;
             m_discarded += 1;

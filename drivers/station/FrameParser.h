@@ -16,7 +16,8 @@ class FrameParser
 public:
     struct Output {
         QList<Frame> frames;
-        int damaged = 0; ///< frames with a valid header and a bad CRC-32
+        int damaged = 0;        ///< frames with a valid header and a bad CRC-32
+        int damagedPayload = 0; ///< the largest payload length (from the header) among the damaged frames
     };
 
     explicit FrameParser(int maxPayload = proto::kMaxPayload) : m_maxPayload(maxPayload) {}

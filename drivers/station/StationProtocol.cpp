@@ -15,6 +15,8 @@ QString commandName(Command command)
     case Command::Status: return QStringLiteral("STATUS");
     case Command::Commit: return QStringLiteral("COMMIT");
     case Command::ResetSlot: return QStringLiteral("RESET_SLOT");
+    case Command::SetFrameSize: return QStringLiteral("SET_FRAME_SIZE");
+    case Command::Continue: return QStringLiteral("CONTINUE");
     }
     return QStringLiteral("0x%1").arg(static_cast<int>(command), 2, 16, QLatin1Char('0'));
 }
@@ -24,6 +26,7 @@ QString statusName(Status status)
     switch (status) {
     case Status::Ok: return QStringLiteral("OK");
     case Status::InProgress: return QStringLiteral("IN_PROGRESS");
+    case Status::Fragment: return QStringLiteral("FRAGMENT");
     case Status::UnknownCommand: return QStringLiteral("UNKNOWN_COMMAND");
     case Status::BadArgument: return QStringLiteral("BAD_ARGUMENT");
     case Status::BadState: return QStringLiteral("BAD_STATE");
@@ -47,6 +50,7 @@ QString statusDescription(Status status)
     switch (status) {
     case Status::Ok: return QStringLiteral("success");
     case Status::InProgress: return QStringLiteral("the device is still working");
+    case Status::Fragment: return QStringLiteral("the device sent part of its answer");
     case Status::UnknownCommand: return QStringLiteral("the device does not know this command");
     case Status::BadArgument: return QStringLiteral("the device rejected an argument");
     case Status::BadState: return QStringLiteral("the command is not allowed in the device's current state");

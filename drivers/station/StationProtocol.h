@@ -1,4 +1,4 @@
-// Constants of the station protocol, version 1 (drivers/station/PROTOCOL.md is the normative text): frame
+// Constants of the station protocol, version 1.1 (drivers/station/PROTOCOL.md is the normative text): frame
 // types, commands, status codes, TLV tags and object identifiers, shared by the driver and the simulator.
 #pragma once
 
@@ -16,6 +16,12 @@ inline constexpr int kMaxPayload = 4096; ///< hard limit of the frame format; de
 inline constexpr int kMinDevicePayload = 64;
 inline constexpr std::uint8_t kVersionMin = 1;
 inline constexpr std::uint8_t kVersionMax = 1;
+/// Minor version of version 1 (compatible additions, announced by MINOR_VERSION in HELLO): 1 = frame-size
+/// negotiation (SET_FRAME_SIZE, CONTINUE, FRAGMENT). A peer that does not announce one is 1.0.
+inline constexpr std::uint8_t kMinorVersion = 1;
+/// Bytes of a FRAGMENT answer around its data: status, LENGTH item (3 + 4), DATA item header (3). The same
+/// 11 bytes surround the data of a WRITE_CHUNK request (command, OFFSET item, DATA item header).
+inline constexpr int kFragmentOverhead = 11;
 
 enum class FrameType : std::uint8_t {
     Request = 0x01,  ///< station -> device
@@ -34,11 +40,14 @@ enum class Command : std::uint8_t {
     Status = 0x08,
     Commit = 0x09,
     ResetSlot = 0x0A,
+    SetFrameSize = 0x0B, ///< 1.1: smaller frames in both directions on a noisy line
+    Continue = 0x0C,     ///< 1.1: the next FRAGMENT of the last answer
 };
 
 enum class Status : std::uint8_t {
     Ok = 0x00,
     InProgress = 0x01, ///< the device is working; the final response follows with the same SEQ
+    Fragment = 0x02,   ///< 1.1: LENGTH of the whole answer and DATA from an offset; CONTINUE fetches the rest
     UnknownCommand = 0x10,
     BadArgument = 0x11,
     BadState = 0x12,
@@ -62,6 +71,7 @@ enum class Tag : std::uint8_t {
     Version = 0x03,      ///< u8, chosen by the device
     MaxPayload = 0x04,   ///< u16
     Message = 0x05,      ///< UTF-8 text (error explanation)
+    MinorVersion = 0x06, ///< u8, 1.1: in HELLO, the sender's minor version
     SerialNumber = 0x10, ///< UTF-8
     HardwareId = 0x11,
     Model = 0x12,

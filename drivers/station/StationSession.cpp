@@ -35,9 +35,10 @@ StationSession::StationSession(Transport *transport, const DriverConfig &config,
 
 int StationSession::chunkSize() const
 {
-    const int limit = qMin(m_config.maxChunk, m_devicePayload);
+    // The frame size is the device's limit, or smaller once the line proved noisy (both directions).
+    const int limit = qMin(m_config.maxChunk, m_link.frameSize());
     // command byte, OFFSET TLV (3+4), DATA TLV header (3); responses: status byte, DATA TLV header.
-    return qMax(16, limit - 11);
+    return qMax(16, limit - proto::kFragmentOverhead);
 }
 
 Error StationSession::deviceError(proto::Command command, proto::Status status, const QString &message) const
@@ -92,7 +93,8 @@ void StationSession::hello(std::chrono::milliseconds within, Done<void> done)
     Tlv args;
     args.addU8(proto::Tag::VersionMin, proto::kVersionMin)
         .addU8(proto::Tag::VersionMax, proto::kVersionMax)
-        .addU16(proto::Tag::MaxPayload, static_cast<std::uint16_t>(qMin(m_config.maxChunk, proto::kMaxPayload)));
+        .addU16(proto::Tag::MaxPayload, static_cast<std::uint16_t>(qMin(m_config.maxChunk, proto::kMaxPayload)))
+        .addU8(proto::Tag::MinorVersion, proto::kMinorVersion);
     QByteArray payload(1, static_cast<char>(proto::Command::Hello));
     payload.append(args.encode());
     // While the unit boots it may not listen yet: short attempts, many of them, until `within`.
@@ -100,6 +102,7 @@ void StationSession::hello(std::chrono::milliseconds within, Done<void> done)
     timing.attempt = std::min(m_config.exchangeTimeout, std::chrono::milliseconds(400));
     timing.deadline = within;
     timing.maxRetransmissions = static_cast<int>(within / timing.attempt) + 1;
+    m_link.resetPeer();
     m_link.request(payload, timing, [this, done = std::move(done)](Result<QByteArray> response) {
         if (!response) {
             Error e = response.error();
@@ -137,7 +140,10 @@ void StationSession::hello(std::chrono::milliseconds within, Done<void> done)
         }
         m_version = static_cast<int>(*version);
         m_devicePayload = static_cast<int>(*maxPayload);
-        m_link.setMaxResponsePayload(m_devicePayload);
+        // A 1.0 device does not announce a minor version (and never hears of frame-size negotiation).
+        m_minorVersion =
+            static_cast<int>(qMin<quint32>(tlv->number(proto::Tag::MinorVersion).value_or(0), proto::kMinorVersion));
+        m_link.setPeer(m_devicePayload, m_minorVersion);
         done({});
     });
 }

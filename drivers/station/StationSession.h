@@ -40,9 +40,12 @@ public:
     void cancel() { m_link.cancel(); }
 
     [[nodiscard]] int version() const { return m_version; }
+    /// The common minor version: 0 for a 1.0 device, 1 when both can negotiate smaller frames.
+    [[nodiscard]] int minorVersion() const { return m_minorVersion; }
     [[nodiscard]] int devicePayloadLimit() const { return m_devicePayload; }
     [[nodiscard]] const StationLink &link() const { return m_link; }
-    /// Payload bytes per WRITE_CHUNK / READ after the command byte and the TLV headers.
+    /// Payload bytes per WRITE_CHUNK / READ after the command byte and the TLV headers, within the link's
+    /// current frame size.
     [[nodiscard]] int chunkSize() const;
 
 private:
@@ -55,6 +58,7 @@ private:
     StationLink m_link;
     QString m_location;
     int m_version = 0;
+    int m_minorVersion = 0;
     int m_devicePayload = proto::kMinDevicePayload;
 };
 

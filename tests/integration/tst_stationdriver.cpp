@@ -192,6 +192,180 @@ private slots:
         QVERIFY(static_cast<StationDriver *>(d.get())->session().link().retransmissions() > 0);
     }
 
+    void noisyLine_corruptEveryN_negotiatesSmallerFramesAndProvisions_data()
+    {
+        QTest::addColumn<int>("every");
+        QTest::newRow("1 byte in 100") << 100;
+        QTest::newRow("1 byte in 200") << 200;
+        QTest::newRow("1 byte in 400") << 400;
+    }
+
+    void noisyLine_corruptEveryN_negotiatesSmallerFramesAndProvisions()
+    {
+        // Every answer of the default 256-byte frame size is longer than N = 100 or 200: without a smaller
+        // frame size no IDENTIFY answer ever arrives intact. The station's default retry budget applies.
+        QFETCH(int, every);
+        test::SimulatorFixture fx;
+        SimulatorOptions o;
+        o.faults = *FaultPlan::parse(QStringLiteral("corrupt-every=%1").arg(every));
+        auto *sim = static_cast<StationSimulator *>(fx.start(Protocol::Station, QStringLiteral("n"), o));
+        QVERIFY(sim);
+        auto d = fx.driver(Protocol::Station, QStringLiteral("n"));
+        QElapsedTimer t;
+        t.start();
+
+        auto opened = open(*d);
+        QVERIFY2(opened, opened ? "" : qPrintable(opened.error().toString()));
+        auto id = await<DeviceIdentity>([&](auto done) { d->identify(done); });
+        QVERIFY2(id, id ? "" : qPrintable(id.error().toString()));
+        QVERIFY(id->evidenceVerified);
+
+        auto key = crypto::PrivateKey::generate(crypto::KeyType::EcP256);
+        crypto::CsrSpec spec;
+        spec.subject.append(QStringLiteral("CN"), id->serialNumber);
+        const crypto::Certificate cert = m_ca.issue(crypto::CertificateRequest::create(spec, *key)->toDer());
+        auto pkcs8 = key->toPkcs8Der();
+        auto anchors = await<void>([&](auto done) { d->writeTrustAnchors({m_ca.cert}, done); });
+        QVERIFY2(anchors, anchors ? "" : qPrintable(anchors.error().toString()));
+        auto chain = await<void>([&](auto done) { d->writeCertificateChain({cert, m_ca.cert}, done); });
+        QVERIFY2(chain, chain ? "" : qPrintable(chain.error().toString()));
+        auto written = await<void>([&](auto done) { d->writePrivateKey(*pkcs8, done); });
+        QVERIFY2(written, written ? "" : qPrintable(written.error().toString()));
+        auto committed = await<void>([&](auto done) { d->commit(done); });
+        QVERIFY2(committed, committed ? "" : qPrintable(committed.error().toString()));
+        auto stored = await<StoredCredentials>([&](auto done) { d->readBack(done); });
+        QVERIFY2(stored, stored ? "" : qPrintable(stored.error().toString()));
+        const qint64 elapsed = t.elapsed();
+
+        QCOMPARE(stored->find(CredentialKind::TrustAnchors)->content, m_ca.cert.toDer());
+        QCOMPARE(stored->find(CredentialKind::CertificateChain)->content, cert.toDer() + m_ca.cert.toDer());
+        QVERIFY(stored->find(CredentialKind::CertificateChain)->committed);
+        QCOMPARE(stored->find(CredentialKind::PrivateKey)->sha256,
+                 QCryptographicHash::hash(pkcs8->view().toByteArray(), QCryptographicHash::Sha256));
+        const StationSession &session = static_cast<StationDriver *>(d.get())->session();
+        const StationLink &link = session.link();
+        QCOMPARE(session.minorVersion(), 1);
+        if (every <= 200) { // the default 256-byte frames cannot pass: smaller ones were negotiated
+            QVERIFY(link.frameSizeChanges() > 0);
+            QCOMPARE(link.frameSize(), proto::kMinDevicePayload);
+            QVERIFY(sim->fragmentsSent() > 0);
+            // Negotiated before the first write: every later request kept to it too (53-byte chunks).
+            QVERIFY2(sim->largestRequestInFrameSize() <= proto::kMinDevicePayload,
+                     qPrintable(QString::number(sim->largestRequestInFrameSize())));
+        }
+        QCOMPARE(sim->frameSize(), link.frameSize() < 256 ? link.frameSize() : 0);
+        qInfo("corrupt-every=%d: open + identify + 3 writes + commit + read back in %lld ms, %d retransmission(s)",
+              every, elapsed, link.retransmissions());
+    }
+
+    void noisyLine_version10Unit_retransmitsWithoutNegotiating()
+    {
+        // A 1.0 unit never hears of SET_FRAME_SIZE or CONTINUE: the new station retransmits as before.
+        test::SimulatorFixture fx;
+        SimulatorOptions o;
+        o.stationMinorVersion = 0;
+        o.faults = *FaultPlan::parse(QStringLiteral("corrupt-every=301"));
+        auto *sim = static_cast<StationSimulator *>(fx.start(Protocol::Station, QStringLiteral("v10"), o));
+        QVERIFY(sim);
+        auto config = test::SimulatorFixture::fastConfig();
+        config.maxRetransmissions = 20;
+        auto d = fx.driver(Protocol::Station, QStringLiteral("v10"), config);
+        QVERIFY(open(*d));
+        const StationSession &session = static_cast<StationDriver *>(d.get())->session();
+        QCOMPARE(session.version(), 1);
+        QCOMPARE(session.minorVersion(), 0);
+        QVERIFY(!provision(*d).isEmpty());
+        auto stored = await<StoredCredentials>([&](auto done) { d->readBack(done); });
+        QVERIFY2(stored, stored ? "" : qPrintable(stored.error().toString()));
+        QVERIFY(session.link().retransmissions() > 0);
+        QCOMPARE(session.link().frameSizeChanges(), 0);
+        QCOMPARE(session.link().frameSize(), 256);
+        QCOMPARE(sim->unknownCommands(), 0);
+        QCOMPARE(sim->fragmentsSent(), 0);
+    }
+
+    void setFrameSize_repeatedRequest_rememberedAnswerComesInFragments()
+    {
+        // The device side of 1.1 byte by byte, as another station implementation would drive it.
+        test::SimulatorFixture fx;
+        auto *sim = static_cast<StationSimulator *>(fx.start(Protocol::Station, QStringLiteral("fs")));
+        QVERIFY(sim);
+        QSerialPort port;
+        port.setPortName(QFileInfo(fx.linkOf(QStringLiteral("fs"))).canonicalFilePath());
+        QVERIFY(port.open(QIODevice::ReadWrite));
+        FrameParser parser;
+        QList<Frame> frames;
+        connect(&port, &QSerialPort::readyRead, this, [&] { frames += parser.feed(port.readAll()).frames; });
+        auto exchange = [&](quint8 seq, const QByteArray &payload) -> Frame {
+            frames.clear();
+            Frame request;
+            request.seq = seq;
+            request.payload = payload;
+            port.write(request.encode());
+            if (!QTest::qWaitFor([&] { return !frames.isEmpty(); }, 3000))
+                return {};
+            return frames.first();
+        };
+        auto command = [](proto::Command c, const Tlv &args) {
+            return QByteArray(1, static_cast<char>(c)) + args.encode();
+        };
+
+        Frame hello = exchange(1, command(proto::Command::Hello, Tlv()
+                                                                     .addU8(proto::Tag::VersionMin, 1)
+                                                                     .addU8(proto::Tag::VersionMax, 1)
+                                                                     .addU16(proto::Tag::MaxPayload, 1024)
+                                                                     .addU8(proto::Tag::MinorVersion, 1)));
+        QCOMPARE(hello.seq, quint8(1));
+        QCOMPARE(Tlv::parse(QByteArrayView(hello.payload).sliced(1))->number(proto::Tag::MinorVersion), 1u);
+
+        const QByteArray identify =
+            command(proto::Command::Identify, Tlv().add(proto::Tag::Nonce, QByteArray(32, 'n')));
+        const Frame whole = exchange(2, identify);
+        QCOMPARE(static_cast<quint8>(whole.payload.at(0)), quint8(proto::Status::Ok));
+        QVERIFY(whole.payload.size() > 256); // longer than 64, even than the unit's own limit
+
+        const Frame resized =
+            exchange(3, command(proto::Command::SetFrameSize, Tlv().addU16(proto::Tag::MaxPayload, 64)));
+        QCOMPARE(resized.seq, quint8(3));
+        QCOMPARE(resized.payload, QByteArray::fromHex("00"
+                                                      "040002"
+                                                      "0040"));
+
+        // The same request again: not executed again (ECDSA would sign anew), its answer cut to 64 bytes.
+        Frame part = exchange(2, identify);
+        QCOMPARE(part.seq, quint8(2));
+        QCOMPARE(part.payload.size(), 64);
+        const QByteArray length = QByteArray::fromHex("24"
+                                                      "0004"
+                                                      "0000") +
+                                  QByteArray(1, static_cast<char>(whole.payload.size() >> 8)) +
+                                  QByteArray(1, static_cast<char>(whole.payload.size() & 0xFF));
+        QCOMPARE(part.payload.first(11), QByteArray::fromHex("02") + length + QByteArray::fromHex("270035"));
+        QByteArray assembled = part.payload.sliced(11);
+        quint8 seq = 4;
+        while (assembled.size() < whole.payload.size()) {
+            part = exchange(seq, command(proto::Command::Continue,
+                                         Tlv().addU32(proto::Tag::Offset, static_cast<quint32>(assembled.size()))));
+            QCOMPARE(part.seq, seq);
+            QVERIFY(part.payload.size() <= 64);
+            QCOMPARE(static_cast<quint8>(part.payload.at(0)), quint8(proto::Status::Fragment));
+            auto tlv = Tlv::parse(QByteArrayView(part.payload).sliced(1));
+            QCOMPARE(tlv->number(proto::Tag::Length), static_cast<quint32>(whole.payload.size()));
+            assembled += tlv->bytes(proto::Tag::Data);
+            ++seq;
+        }
+        QCOMPARE(assembled, whole.payload);
+        QCOMPARE(sim->duplicateRequests(), 1);
+
+        // CONTINUE beyond the end, and SET_FRAME_SIZE below the minimum, are refused.
+        part = exchange(seq++, command(proto::Command::Continue,
+                                       Tlv().addU32(proto::Tag::Offset, static_cast<quint32>(assembled.size()))));
+        QCOMPARE(static_cast<quint8>(part.payload.at(0)), quint8(proto::Status::BadArgument));
+        part = exchange(seq++, command(proto::Command::SetFrameSize, Tlv().addU16(proto::Tag::MaxPayload, 63)));
+        QCOMPARE(static_cast<quint8>(part.payload.at(0)), quint8(proto::Status::BadArgument));
+        QCOMPARE(sim->frameSize(), 64);
+    }
+
     void fault_stall_slowUnitAnswersAfterRetransmissions()
     {
         test::SimulatorFixture fx;

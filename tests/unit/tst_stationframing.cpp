@@ -98,6 +98,7 @@ private slots:
         const Frame good = frame(2, "intact");
         const auto out = p.feed(bad + good.encode());
         QCOMPARE(out.damaged, 1);
+        QCOMPARE(out.damagedPayload, 25); // what the station halves when it asks for smaller frames
         QCOMPARE(out.frames.size(), 1);
         QCOMPARE(out.frames.first(), good);
     }
