@@ -463,13 +463,19 @@ void ProvisioningJob::doServerKeygen()
     auto sans = UnitTemplate::subjectAltNames(p.enrollment.sanTemplates, fields);
     if (!sans)
         return failStep(JobFailure::Configuration, sans.error());
-    crypto::CsrSpec spec;
-    spec.subject = *subject;
-    spec.subjectAltNames = *sans;
+    crypto::CsrSpec wanted;
+    wanted.subject = *subject;
+    wanted.subjectAltNames = *sans;
+    // The server's CSR attributes shape the request (key type, extensions); what cannot be honoured is
+    // recorded with the unit.
+    const est::CsrPlan plan = est::CsrAttributesPolicy::apply(m_csrAttributes, wanted, p.enrollment.keyType, false);
+    const crypto::CsrSpec spec = plan.spec;
+    m_csrAttrsUnmet = plan.notHonoured;
+    const crypto::KeyType keyType = plan.keyType.value_or(p.enrollment.keyType);
     // The CSR of a serverkeygen request only carries what to put in the certificate and the key type;
     // its signing key is generated off the event loop (RSA takes long) and thrown away.
     const JobState at = m_state;
-    crypto::generateKeyAsync(p.enrollment.keyType, this, [this, at, spec](Result<crypto::PrivateKey> key) {
+    crypto::generateKeyAsync(keyType, this, [this, at, spec](Result<crypto::PrivateKey> key) {
         if (m_state != at || m_destroying)
             return;
         if (!key)

@@ -65,14 +65,22 @@ int Station::findSlot(const std::function<bool(const Slot &)> &pred) const
     return -1;
 }
 
+QString Station::placeOf(const device::DiscoveredDevice &device)
+{
+    // A slot is a place on the bench: a USB port path ("1-2.3", stable behind hubs) where there is one,
+    // else the port's name. /dev/ttyACM numbers change on re-plug; the USB path does not.
+    return device.busPath.isEmpty() ? device.id : QStringLiteral("usb:") + device.busPath;
+}
+
 int Station::slotFor(const device::DiscoveredDevice &device)
 {
-    const int existing = findSlot([&device](const Slot &s) { return s.info.portId == device.id; });
+    const QString place = placeOf(device);
+    const int existing = findSlot([&place](const Slot &s) { return s.info.portId == place; });
     if (existing >= 0)
         return existing;
     Slot s;
     s.info.index = int(m_slots.size());
-    s.info.portId = device.id;
+    s.info.portId = place;
     s.info.portPath = device.path.isEmpty() ? QStringLiteral("usb ") + device.busPath : device.path;
     m_slots.append(s);
     emit slotAdded(s.info.index);
@@ -90,6 +98,8 @@ void Station::onArrived(const device::DiscoveredDevice &device)
     if (s.job && !s.job->isFinished() && s.info.present)
         return; // already working on it
     s.info.present = true;
+    if (!device.path.isEmpty())
+        s.info.portPath = device.path; // a re-plugged unit may come back as another ttyACM
     s.info.result.reset();
     s.info.serial.clear();
     s.info.state = JobState::Detected;
@@ -174,7 +184,8 @@ void Station::startJob(int index, const device::DiscoveredDevice &device)
 
 void Station::onLeft(const device::DiscoveredDevice &device)
 {
-    const int index = findSlot([&device](const Slot &s) { return s.info.portId == device.id; });
+    const QString place = placeOf(device);
+    const int index = findSlot([&place](const Slot &s) { return s.info.portId == place; });
     if (index < 0)
         return;
     Slot &s = m_slots[index];

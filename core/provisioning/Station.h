@@ -108,6 +108,7 @@ private:
     void onLeft(const device::DiscoveredDevice &device);
     void startJob(int index, const device::DiscoveredDevice &device);
     int slotFor(const device::DiscoveredDevice &device);
+    [[nodiscard]] static QString placeOf(const device::DiscoveredDevice &device);
     [[nodiscard]] int findSlot(const std::function<bool(const Slot &)> &pred) const;
 
     ProductProfile m_profile;

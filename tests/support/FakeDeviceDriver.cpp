@@ -184,12 +184,13 @@ void FakeDeviceDriver::unplug()
     reportConnectionLost(gone);
 }
 
-device::DiscoveredDevice FakeDeviceSource::plug(const QString &path)
+device::DiscoveredDevice FakeDeviceSource::plug(const QString &path, const QString &usbBusPath)
 {
     device::DiscoveredDevice d;
     d.id = QStringLiteral("explicit:") + path;
     d.kind = device::DiscoveredKind::ExplicitPort;
     d.path = path;
+    d.busPath = usbBusPath;
     m_devices.append(d);
     emit deviceArrived(d);
     return d;

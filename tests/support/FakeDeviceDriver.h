@@ -73,7 +73,7 @@ public:
     using DeviceSource::DeviceSource;
     [[nodiscard]] QList<device::DiscoveredDevice> devices() const override { return m_devices; }
     /// Announces an explicit port named `path` (a unit plugged in).
-    device::DiscoveredDevice plug(const QString &path);
+    device::DiscoveredDevice plug(const QString &path, const QString &usbBusPath = {});
     void unplug(const QString &path);
 
 private:

@@ -10,6 +10,8 @@
 #include "provisioning/Station.h"
 
 #include <QJsonDocument>
+#include <QProcess>
+#include <QScopeGuard>
 #include <QJsonObject>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -257,6 +259,66 @@ private slots:
         for (int i = 0; i < 4; ++i)
             QCOMPARE(r->results[i].passed(), i != 1);
         QCOMPARE(jobFailureName(r->results[1].failure), QStringLiteral("keygen-failed"));
+    }
+
+    void slots_areBoundToTheUsbPortPath_notTheTtyName()
+    {
+        auto r = rig(profile());
+        r->scripts[QStringLiteral("/dev/ttyACM0")] = unit(QStringLiteral("FAKE-U1"));
+        r->scripts[QStringLiteral("/dev/ttyACM1")] = unit(QStringLiteral("FAKE-U2"));
+        r->scripts[QStringLiteral("/dev/ttyACM7")] = unit(QStringLiteral("FAKE-U3"));
+        r->source.plug(QStringLiteral("/dev/ttyACM0"), QStringLiteral("1-2.1"));
+        r->source.plug(QStringLiteral("/dev/ttyACM1"), QStringLiteral("1-2.2"));
+        QTRY_VERIFY_WITH_TIMEOUT(r->results.size() == 2, 10000);
+        r->source.unplug(QStringLiteral("/dev/ttyACM0"));
+        // The next unit in the first socket of the hub enumerates as another tty: same slot.
+        r->source.plug(QStringLiteral("/dev/ttyACM7"), QStringLiteral("1-2.1"));
+        QCOMPARE(r->station->slotCount(), 2);
+        QTRY_VERIFY_WITH_TIMEOUT(r->results.value(0).serial == QStringLiteral("FAKE-U3"), 10000);
+        QCOMPARE(r->station->slotInfo(0).portPath, QStringLiteral("/dev/ttyACM7"));
+    }
+
+    void manifestDiskFull_endsTheJobWithAClearMessageAndNoPass()
+    {
+        QTemporaryDir mnt;
+        if (QProcess::execute(QStringLiteral("mount"), {QStringLiteral("-t"), QStringLiteral("tmpfs"), QStringLiteral("-o"),
+                                                        QStringLiteral("size=512k"), QStringLiteral("tmpfs"), mnt.path()}) != 0)
+            QSKIP("cannot mount a tmpfs here (needs root)");
+        auto unmount = qScopeGuard([&mnt] { QProcess::execute(QStringLiteral("umount"), {QStringLiteral("-l"), mnt.path()}); });
+        auto r = rig(profile());
+        auto m = manifest::Manifest::open(mnt.filePath(QStringLiteral("m.sqlite")));
+        QVERIFY(m);
+        // A station on that manifest; then the disk fills up.
+        Rig *raw = r.get();
+        DriverProvider provider = [raw](const device::DiscoveredDevice &d, const ProductProfile &)
+            -> Result<std::unique_ptr<device::DeviceDriver>> {
+            return std::unique_ptr<device::DeviceDriver>(std::make_unique<FakeDeviceDriver>(raw->scripts.value(d.path)));
+        };
+        FakeDeviceSource source;
+        Station station(profile(), StationConfig{}, &source, provider, m->get());
+        QMap<int, JobResult> results;
+        connect(&station, &Station::jobFinished, this, [&results](int i, const JobResult &res) { results.insert(i, res); });
+        QSignalSpy ready(&station, &Station::ready);
+        station.start();
+        QVERIFY(ready.wait(10000));
+        QFile filler(mnt.filePath(QStringLiteral("filler")));
+        QVERIFY(filler.open(QIODevice::WriteOnly));
+        const QByteArray block(64 * 1024, 'x');
+        while (filler.write(block) == block.size() && filler.flush()) {
+        }
+        filler.close();
+        r->scripts[QStringLiteral("/a")] = unit(QStringLiteral("FAKE-FULL"));
+        source.plug(QStringLiteral("/a"));
+        QTRY_VERIFY_WITH_TIMEOUT(results.contains(0), 10000);
+        QVERIFY(!results[0].passed());
+        QCOMPARE(jobFailureName(results[0].failure), QStringLiteral("manifest-write"));
+        QVERIFY2(results[0].message.text().contains(QStringLiteral("disk")), qPrintable(results[0].message.text()));
+        QVERIFY2(results[0].detail.contains(QStringLiteral("full")), qPrintable(results[0].detail));
+        // Space again: the manifest is consistent and holds no PASS for the unit.
+        QVERIFY(QFile::remove(filler.fileName()));
+        QVERIFY((*m)->verify()->ok());
+        auto pass = (*m)->findPass(QStringLiteral("FAKE-FULL"), {});
+        QVERIFY(pass && !pass->has_value());
     }
 
     void stationDestroyedMidJob_callsNothingBack()
