@@ -52,6 +52,11 @@ public:
     /// Opens the transport and establishes the session (station protocol: version negotiation;
     /// nRF91: AT handshake, extended errors, CFUN=4). Waits through boot chatter up to openTimeout.
     virtual void open(Done<void> done) = 0;
+    /// Chooses the provisioning slot (station protocol) or sec_tag (nRF91) that the following writes,
+    /// commit and read-back address (DriverConfig::slot at start); e.g. a second slot for a bootstrap
+    /// credential. Only between operations.
+    virtual void setSlot(qint64 slot) = 0;
+    [[nodiscard]] virtual qint64 slot() const = 0;
     virtual void close() = 0;
 
     virtual void identify(Done<DeviceIdentity> done) = 0;

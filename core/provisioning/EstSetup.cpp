@@ -122,6 +122,14 @@ void EstSetup::prepare()
         }
         m_enrollClient = new est::EstClient(std::move(*enrollConfig), this);
     }
+    if (m_profile.inject.bootstrap.enabled && !m_profile.inject.bootstrap.estUrl.isEmpty()) {
+        auto bootstrapConfig = clientConfig(m_profile, m_profile.inject.bootstrap.estUrl, m_askSecret);
+        if (!bootstrapConfig) {
+            emit failed(bootstrapConfig.error());
+            return;
+        }
+        m_bootstrapClient = new est::EstClient(std::move(*bootstrapConfig), this);
+    }
     if (m_profile.est.trust != TrustSource::Bootstrap) {
         fetchCaCerts();
         return;
@@ -139,9 +147,10 @@ void EstSetup::prepare()
             emit failed(decision.error());
             return;
         }
-        m_client->setTrustAnchors(decision->accepted);
-        if (m_enrollClient)
-            m_enrollClient->setTrustAnchors(decision->accepted);
+        for (est::EstClient *c : {m_client, m_enrollClient, m_bootstrapClient}) {
+            if (c)
+                c->setTrustAnchors(decision->accepted);
+        }
         fetchCaCerts();
     });
 }

@@ -42,6 +42,8 @@ public:
     [[nodiscard]] est::EstClient *client() const { return m_client; }
     /// The client for certificate-authenticated calls (the profile's cert_auth_url, or client()).
     [[nodiscard]] est::EstClient *enrollClient() const { return m_enrollClient ? m_enrollClient : m_client; }
+    /// The client that enrolls bootstrap credentials (inject.bootstrap_credential.est_url, or enrollClient()).
+    [[nodiscard]] est::EstClient *bootstrapClient() const { return m_bootstrapClient ? m_bootstrapClient : enrollClient(); }
     [[nodiscard]] const QList<crypto::Certificate> &caCertificates() const { return m_caCertificates; }
     /// What is written to units: the profile's trust_anchors_file, or the CA set.
     [[nodiscard]] const QList<crypto::Certificate> &trustAnchorsToInject() const { return m_inject; }
@@ -59,6 +61,7 @@ private:
     SecretPrompt m_askSecret;
     est::EstClient *m_client = nullptr;
     est::EstClient *m_enrollClient = nullptr;
+    est::EstClient *m_bootstrapClient = nullptr;
     QList<crypto::Certificate> m_caCertificates;
     QList<crypto::Certificate> m_inject;
 };

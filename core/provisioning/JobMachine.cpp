@@ -15,6 +15,7 @@ bool isDeviceState(JobState state)
     case JobState::Opening:
     case JobState::Identifying:
     case JobState::InjectingTrust:
+    case JobState::InjectingBootstrap:
     case JobState::GeneratingKey:
     case JobState::WritingKey:
     case JobState::WritingChain:
@@ -31,14 +32,15 @@ bool isEstState(JobState state)
 
 bool isWriteState(JobState state)
 {
-    return state == JobState::InjectingTrust || state == JobState::WritingKey || state == JobState::WritingChain ||
-           state == JobState::Committing;
+    return state == JobState::InjectingTrust || state == JobState::InjectingBootstrap || state == JobState::WritingKey ||
+           state == JobState::WritingChain || state == JobState::Committing;
 }
 
 JobState nextState(const JobPlan &plan, JobState state)
 {
     auto keyStep = [&plan] { return plan.serverKeygen ? JobState::ServerKeygen : JobState::GeneratingKey; };
-    auto afterCsrAttrs = [&] { return plan.injectTrust ? JobState::InjectingTrust : keyStep(); };
+    auto afterTrust = [&] { return plan.injectBootstrap ? JobState::InjectingBootstrap : keyStep(); };
+    auto afterCsrAttrs = [&] { return plan.injectTrust ? JobState::InjectingTrust : afterTrust(); };
     auto afterRecordCheck = [&] { return plan.fetchCsrAttrs ? JobState::FetchingCsrAttrs : afterCsrAttrs(); };
     switch (state) {
     case JobState::Detected: return JobState::Opening;
@@ -48,7 +50,8 @@ JobState nextState(const JobPlan &plan, JobState state)
     case JobState::CheckingRecord:
     case JobState::AwaitingConfirmation: return afterRecordCheck();
     case JobState::FetchingCsrAttrs: return afterCsrAttrs();
-    case JobState::InjectingTrust: return keyStep();
+    case JobState::InjectingTrust: return afterTrust();
+    case JobState::InjectingBootstrap: return keyStep();
     case JobState::GeneratingKey: return JobState::Enrolling;
     case JobState::Enrolling: return JobState::WritingChain;
     case JobState::ServerKeygen: return JobState::WritingKey;
@@ -129,6 +132,7 @@ QString jobStateName(JobState state)
     case JobState::AwaitingConfirmation: return QStringLiteral("awaiting-confirmation");
     case JobState::FetchingCsrAttrs: return QStringLiteral("fetching-csrattrs");
     case JobState::InjectingTrust: return QStringLiteral("injecting-trust");
+    case JobState::InjectingBootstrap: return QStringLiteral("injecting-bootstrap");
     case JobState::GeneratingKey: return QStringLiteral("generating-key");
     case JobState::Enrolling: return QStringLiteral("enrolling");
     case JobState::ServerKeygen: return QStringLiteral("server-keygen");
@@ -171,6 +175,7 @@ QString jobStateLabel(JobState state)
     case JobState::AwaitingConfirmation: return QCoreApplication::translate("JobState", "Supervisor must confirm");
     case JobState::FetchingCsrAttrs: return QCoreApplication::translate("JobState", "Asking the CA");
     case JobState::InjectingTrust: return QCoreApplication::translate("JobState", "Writing trust anchors");
+    case JobState::InjectingBootstrap: return QCoreApplication::translate("JobState", "Writing the bootstrap credential");
     case JobState::GeneratingKey: return QCoreApplication::translate("JobState", "Generating the key");
     case JobState::Enrolling: return QCoreApplication::translate("JobState", "Enrolling");
     case JobState::ServerKeygen: return QCoreApplication::translate("JobState", "Enrolling (server key)");

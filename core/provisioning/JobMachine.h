@@ -3,8 +3,9 @@
 // table test covers for every state x event. ProvisioningJob executes the actions; nothing here does I/O.
 //
 //   Detected -> Opening -> Identifying -> [AwaitingScan] -> CheckingRecord -> [AwaitingConfirmation]
-//     -> [FetchingCsrAttrs] -> [InjectingTrust] -> GeneratingKey -> Enrolling          (key on the device)
-//                                               -> ServerKeygen -> WritingKey          (key from the server)
+//     -> [FetchingCsrAttrs] -> [InjectingTrust] -> [InjectingBootstrap]
+//     -> GeneratingKey -> Enrolling                                                     (key on the device)
+//     -> ServerKeygen -> WritingKey                                                    (key from the server)
 //     -> WritingChain -> Committing -> Verifying -> Recording -> Passed
 //   any working state: Failed on a failure or timeout, Incomplete on unplug or cancel.
 #pragma once
@@ -24,6 +25,7 @@ enum class JobState : std::uint8_t {
     AwaitingConfirmation,
     FetchingCsrAttrs,
     InjectingTrust,
+    InjectingBootstrap,
     GeneratingKey,
     Enrolling,
     ServerKeygen,
@@ -72,6 +74,7 @@ struct JobPlan {
     bool fetchCsrAttrs = true;
     bool injectTrust = true;
     bool serverKeygen = false;
+    bool injectBootstrap = false;
 };
 
 struct JobTransition {

@@ -413,6 +413,32 @@ ProductProfile readProfile(const QByteArray &json, const QString &baseDir, QStri
             p.inject.trustAnchors = inject.boolean(QStringLiteral("trust_anchors"), true);
             p.inject.trustAnchorsFile = resolve(baseDir, inject.string(QStringLiteral("trust_anchors_file")));
             requireFile(inject, QStringLiteral("trust_anchors_file"), p.inject.trustAnchorsFile);
+            if (inject.has(QStringLiteral("bootstrap_credential"))) {
+                Section b(inject.object(QStringLiteral("bootstrap_credential")), QStringLiteral("inject.bootstrap_credential"),
+                          problems);
+                BootstrapCredentialSettings &bc = p.inject.bootstrap;
+                bc.enabled = true;
+                const bool nrf = p.device.protocol == device::Protocol::Nrf91;
+                bc.slot = nrf ? b.integer(QStringLiteral("sec_tag"), p.device.driver.slot + 1, 0, 2147483647)
+                              : b.integer(QStringLiteral("slot"), p.device.driver.slot + 1, 0, 255);
+                if (bc.slot == p.device.driver.slot)
+                    b.problem(nrf ? QStringLiteral("sec_tag") : QStringLiteral("slot"),
+                              QStringLiteral("must differ from the device's provisioning slot (%1)").arg(bc.slot));
+                const QString url = b.string(QStringLiteral("est_url"));
+                bc.estUrl = QUrl(url);
+                if (!url.isEmpty() && (!bc.estUrl.isValid() || bc.estUrl.scheme() != QLatin1String("https")))
+                    b.problem(QStringLiteral("est_url"), QStringLiteral("'%1' is not an https URL").arg(url));
+                bc.subjectTemplate = b.string(QStringLiteral("subject"), bc.subjectTemplate);
+                checkTemplate(b, QStringLiteral("subject"), bc.subjectTemplate);
+                if (b.has(QStringLiteral("key_type"))) {
+                    auto kt = crypto::parseKeyType(b.string(QStringLiteral("key_type")));
+                    if (!kt)
+                        b.problem(QStringLiteral("key_type"), QStringLiteral("is not a key type (allowed: %1)")
+                                                                  .arg(crypto::keyTypeNames().join(QStringLiteral(", "))));
+                    else
+                        bc.keyType = *kt;
+                }
+            }
         }
         p.alreadyProvisioned = root.choice(QStringLiteral("already_provisioned"), AlreadyProvisionedPolicy::Refuse,
                                            {{QStringLiteral("refuse"), AlreadyProvisionedPolicy::Refuse},
@@ -537,6 +563,15 @@ QJsonObject ProductProfile::toJson() const
     QJsonObject inj{{QStringLiteral("trust_anchors"), inject.trustAnchors}};
     if (!inject.trustAnchorsFile.isEmpty())
         inj[QStringLiteral("trust_anchors_file")] = inject.trustAnchorsFile;
+    if (inject.bootstrap.enabled) {
+        QJsonObject b{{device.protocol == device::Protocol::Nrf91 ? QStringLiteral("sec_tag") : QStringLiteral("slot"),
+                       double(inject.bootstrap.slot)},
+                      {QStringLiteral("subject"), inject.bootstrap.subjectTemplate},
+                      {QStringLiteral("key_type"), crypto::keyTypeName(inject.bootstrap.keyType)}};
+        if (!inject.bootstrap.estUrl.isEmpty())
+            b[QStringLiteral("est_url")] = inject.bootstrap.estUrl.toString();
+        inj[QStringLiteral("bootstrap_credential")] = b;
+    }
 
     return QJsonObject{
         {QStringLiteral("format"), 1},

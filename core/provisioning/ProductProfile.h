@@ -70,9 +70,21 @@ struct EnrollmentSettings {
     QStringList sanTemplates;                                ///< "DNS:{serial}.example", "URI:urn:dev:{uuid}"
 };
 
+/// A bootstrap credential for field enrollment: a certificate enrolled for the unit (a key the station
+/// makes in memory) and written with its key to a second slot / sec_tag; the unit later enrolls in the
+/// field with it (Lamassu's JITP flow).
+struct BootstrapCredentialSettings {
+    bool enabled = false;
+    qint64 slot = 1;                                              ///< slot or sec_tag, not the main one
+    QUrl estUrl;                                                  ///< the bootstrap EST endpoint; empty = est.url
+    QString subjectTemplate = QStringLiteral("CN={serial}-bootstrap");
+    crypto::KeyType keyType = crypto::KeyType::EcP256;
+};
+
 struct InjectSettings {
     bool trustAnchors = true; ///< write the CA set to the unit
     QString trustAnchorsFile; ///< a PEM file instead of the /cacerts answer
+    BootstrapCredentialSettings bootstrap;
 };
 
 struct StationTimeouts {

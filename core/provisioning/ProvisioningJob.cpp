@@ -43,8 +43,11 @@ ProvisioningJob::ProvisioningJob(JobContext context, device::DiscoveredDevice po
     m_plan.fetchCsrAttrs = p.est.fetchCsrAttrs;
     m_plan.injectTrust = p.inject.trustAnchors;
     m_plan.serverKeygen = p.enrollment.keyOrigin == KeyOrigin::Server;
+    m_plan.injectBootstrap = p.inject.bootstrap.enabled;
     if (!m_ctx.enrollEst)
         m_ctx.enrollEst = m_ctx.est;
+    if (!m_ctx.bootstrapEst)
+        m_ctx.bootstrapEst = m_ctx.enrollEst;
 
     m_deadline.setSingleShot(true);
     connect(&m_deadline, &QTimer::timeout, this, [this] {
@@ -291,6 +294,7 @@ void ProvisioningJob::runStep()
     case JobState::CheckingRecord: doCheckRecord(); break;
     case JobState::FetchingCsrAttrs: doFetchCsrAttrs(); break;
     case JobState::InjectingTrust: doInjectTrust(); break;
+    case JobState::InjectingBootstrap: doInjectBootstrap(); break;
     case JobState::GeneratingKey: doGenerateKey(); break;
     case JobState::Enrolling: doEnroll(); break;
     case JobState::ServerKeygen: doServerKeygen(); break;
@@ -387,6 +391,93 @@ void ProvisioningJob::doInjectTrust()
                                         return failStep(classifyFailure(m_state, r.error()), r.error());
                                     succeedStep();
                                 }));
+}
+
+void ProvisioningJob::doInjectBootstrap()
+{
+    // A key made here (in memory, off the event loop), a certificate for it from the bootstrap endpoint,
+    // both written to the bootstrap slot and checked there; the key is wiped once it is on the unit.
+    const BootstrapCredentialSettings &b = m_ctx.profile->inject.bootstrap;
+    auto subject = UnitTemplate::subject(b.subjectTemplate, UnitTemplate::fields(m_identity, m_scan));
+    if (!subject)
+        return failStep(JobFailure::Configuration, subject.error());
+    const JobState at = m_state;
+    const crypto::DistinguishedName dn = *subject;
+    crypto::generateKeyAsync(b.keyType, this, [this, at, dn](Result<crypto::PrivateKey> key) {
+        if (m_state != at || m_destroying)
+            return;
+        if (!key)
+            return failStep(JobFailure::Internal, key.error());
+        crypto::CsrSpec spec;
+        spec.subject = dn;
+        auto csr = crypto::CertificateRequest::create(spec, *key);
+        if (!csr)
+            return failStep(JobFailure::Internal, csr.error());
+        const crypto::PrivateKey bootstrapKey = *key;
+        runEst([this, csr = *csr] { return m_ctx.bootstrapEst->simpleEnroll(csr); },
+               [this, bootstrapKey](est::EstReply *reply) {
+                   writeBootstrap(bootstrapKey, reply->certificate(), reply->chain());
+               });
+    });
+}
+
+void ProvisioningJob::writeBootstrap(const crypto::PrivateKey &key, const crypto::Certificate &certificate,
+                                     const QList<crypto::Certificate> &chain)
+{
+    auto pkcs8 = key.toPkcs8Der();
+    if (!pkcs8)
+        return failStep(JobFailure::Internal, pkcs8.error());
+    m_bootstrapCertificate = certificate;
+    m_record.evidence = evidenceJson();
+    journal();
+    QList<crypto::Certificate> toWrite = chain.isEmpty() ? QList<crypto::Certificate>{certificate} : chain;
+    if (toWrite.size() > 1 && toWrite.last().isSelfSigned())
+        toWrite.removeLast();
+    const qint64 mainSlot = m_driver->slot();
+    const qint64 bootstrapSlot = m_ctx.profile->inject.bootstrap.slot;
+    const QByteArray keyDigest = m_driver->storedKeyDigest(*pkcs8);
+    const QByteArray chainDigest = m_driver->storedDigest(device::CredentialKind::CertificateChain, toWrite);
+    auto secret = std::make_shared<crypto::SecretBytes>(std::move(*pkcs8));
+    // Whatever happens, the driver addresses the main slot again afterwards.
+    auto back = [this, mainSlot, secret] {
+        secret->clear();
+        if (m_driver)
+            m_driver->setSlot(mainSlot);
+    };
+    auto failed = [this, back](const Error &e) {
+        back();
+        failStep(classifyFailure(m_state, e), e);
+    };
+    m_driver->setSlot(bootstrapSlot);
+    m_driver->writePrivateKey(*secret, guarded<void>([=, this](Result<void> r) {
+        secret->clear();
+        if (!r)
+            return failed(r.error());
+        m_driver->writeCertificateChain(toWrite, guarded<void>([=, this](Result<void> w) {
+            if (!w)
+                return failed(w.error());
+            m_driver->commit(guarded<void>([=, this](Result<void> c) {
+                if (!c)
+                    return failed(c.error());
+                m_driver->readBack(guarded<device::StoredCredentials>([=, this](Result<device::StoredCredentials> s) {
+                    if (!s)
+                        return failed(s.error());
+                    const device::StoredItem *k = s->find(device::CredentialKind::PrivateKey);
+                    const device::StoredItem *ch = s->find(device::CredentialKind::CertificateChain);
+                    if (!k || !ch || k->sha256 != keyDigest || ch->sha256 != chainDigest || !k->committed ||
+                        !ch->committed) {
+                        back();
+                        return failStep(JobFailure::ReadBackMismatch,
+                                        jobError(QStringLiteral("The bootstrap credential read back from slot %1 "
+                                                                "differs from what was written")
+                                                     .arg(bootstrapSlot)));
+                    }
+                    back();
+                    succeedStep();
+                }));
+            }));
+        }));
+    }));
 }
 
 void ProvisioningJob::doGenerateKey()
@@ -789,6 +880,14 @@ QString ProvisioningJob::evidenceJson() const
     }
     if (!m_csrAttrsUnmet.isEmpty())
         e[QStringLiteral("csrattrs_unmet")] = QJsonArray::fromStringList(m_csrAttrsUnmet);
+    if (!m_bootstrapCertificate.isNull()) {
+        e[QStringLiteral("bootstrap_credential")] = QJsonObject{
+            {QStringLiteral("slot"), double(m_ctx.profile->inject.bootstrap.slot)},
+            {QStringLiteral("cert_serial"), m_bootstrapCertificate.serialHex()},
+            {QStringLiteral("cert_fingerprint"), m_bootstrapCertificate.fingerprintSha256()},
+            {QStringLiteral("cert_subject"), m_bootstrapCertificate.subject().toString()},
+        };
+    }
     if (e.isEmpty())
         return {};
     return QString::fromUtf8(QJsonDocument(e).toJson(QJsonDocument::Compact));

@@ -42,6 +42,7 @@ struct JobContext {
     const ProductProfile *profile = nullptr;
     est::EstClient *est = nullptr;       ///< cacerts, csrattrs
     est::EstClient *enrollEst = nullptr; ///< enroll / reenroll / serverkeygen (the cert-auth URL, or `est`)
+    est::EstClient *bootstrapEst = nullptr; ///< enrolls bootstrap credentials (or `enrollEst`)
     manifest::Manifest *manifest = nullptr;
     QList<crypto::Certificate> caCertificates; ///< the CA set issued certificates chain to
     QList<crypto::Certificate> trustAnchorsToInject;
@@ -111,6 +112,9 @@ private:
     void doCheckRecord();
     void doFetchCsrAttrs();
     void doInjectTrust();
+    void doInjectBootstrap();
+    void writeBootstrap(const crypto::PrivateKey &key, const crypto::Certificate &certificate,
+                        const QList<crypto::Certificate> &chain);
     void doGenerateKey();
     void doEnroll();
     void doServerKeygen();
@@ -156,6 +160,7 @@ private:
     bool m_reprovisionConfirmed = false;
     bool m_destroying = false;
     QStringList m_csrAttrsUnmet;
+    crypto::Certificate m_bootstrapCertificate;
 
     manifest::ManifestRecord m_record;
     bool m_recordOpen = false;

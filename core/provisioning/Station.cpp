@@ -137,6 +137,7 @@ void Station::startJob(int index, const device::DiscoveredDevice &device)
     ctx.profile = &m_profile;
     ctx.est = m_est->client();
     ctx.enrollEst = m_est->enrollClient();
+    ctx.bootstrapEst = m_est->bootstrapClient();
     ctx.manifest = m_manifest;
     ctx.caCertificates = m_est->caCertificates();
     ctx.trustAnchorsToInject = m_est->trustAnchorsToInject();

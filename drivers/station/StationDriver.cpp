@@ -342,6 +342,13 @@ void StationDriver::cancel()
     m_session->cancel();
 }
 
+void StationDriver::setSlot(qint64 slot)
+{
+    m_config.slot = slot;
+    if (m_session)
+        m_session->setSlot(slot); // the session addresses object transfers itself
+}
+
 QByteArray StationDriver::storedDigest(CredentialKind, const QList<crypto::Certificate> &certificates) const
 {
     return QCryptographicHash::hash(concatDer(certificates), QCryptographicHash::Sha256);

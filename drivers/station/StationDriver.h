@@ -32,6 +32,8 @@ public:
     void commit(Done<void> done) override;
     void readBack(Done<StoredCredentials> done) override;
     void factoryReset(Done<void> done) override;
+    void setSlot(qint64 slot) override;
+    [[nodiscard]] qint64 slot() const override { return m_config.slot; }
     [[nodiscard]] QByteArray storedDigest(CredentialKind kind,
                                           const QList<crypto::Certificate> &certificates) const override;
     [[nodiscard]] QByteArray storedKeyDigest(const crypto::SecretBytes &pkcs8Der) const override;

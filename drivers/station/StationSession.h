@@ -33,6 +33,8 @@ public:
     void hello(std::chrono::milliseconds within, Done<void> done);
     /// Writes `data` in chunks. A Secret object's chunks, TLVs and frames are wiped as soon as each is sent
     /// (`data` itself is the caller's to wipe, after `done`; it is only read, never copied).
+    /// The provisioning slot that object transfers address from now on (DriverConfig::slot at start).
+    void setSlot(qint64 slot) { m_config.slot = slot; }
     void writeObject(proto::ObjectId object, const QByteArray &data, Progress progress, Done<void> done,
                      Secrecy secrecy = Secrecy::Plain);
     /// Reads `length` bytes of `object` and checks them against `sha256` (when not empty).

@@ -37,6 +37,7 @@ struct ProfileKnobs {
     int backoffMs = 200;
     int stepMs = 8000;
     int estMs = 30000;
+    qint64 bootstrapSlot = -1; ///< >= 0: inject a bootstrap credential there
 };
 
 inline QJsonObject profileJson(const ProfileKnobs &k)
@@ -65,8 +66,14 @@ inline QJsonObject profileJson(const ProfileKnobs &k)
                            {QStringLiteral("subject"), k.subject}};
     if (!k.san.isEmpty())
         enrollment[QStringLiteral("san")] = QJsonArray::fromStringList(k.san);
+    QJsonObject inject;
+    if (k.bootstrapSlot >= 0)
+        inject[QStringLiteral("bootstrap_credential")] =
+            QJsonObject{{k.protocol == drivers::Protocol::Nrf91 ? QStringLiteral("sec_tag") : QStringLiteral("slot"),
+                         double(k.bootstrapSlot)}};
     return QJsonObject{
         {QStringLiteral("name"), k.name},
+        {QStringLiteral("inject"), inject},
         {QStringLiteral("device"), device},
         {QStringLiteral("est"),
          QJsonObject{{QStringLiteral("url"), k.url},

@@ -163,6 +163,31 @@ private slots:
         checkManifest(**m);
     }
 
+    void bootstrapCredential_writtenToASecondSlot_data()
+    {
+        QTest::addColumn<drivers::Protocol>("protocol");
+        QTest::addColumn<qint64>("slot");
+        QTest::newRow("station slot 1") << drivers::Protocol::Station << qint64(1);
+        QTest::newRow("nrf91 sec_tag") << drivers::Protocol::Nrf91 << qint64(16842754);
+    }
+    void bootstrapCredential_writtenToASecondSlot()
+    {
+        QFETCH(drivers::Protocol, protocol);
+        QFETCH(qint64, slot);
+        ProfileKnobs k = labKnobs();
+        k.protocol = protocol;
+        k.bootstrapSlot = slot;
+        auto profile = writeProfile(k, path(QStringLiteral("bootstrap-%1.json").arg(drivers::protocolName(protocol))));
+        QVERIFY2(profile, profile ? "" : qPrintable(profile.error().detail));
+        auto m = manifest::Manifest::open(path(QStringLiteral("bootstrap.sqlite")));
+        SimulatorFixture sims;
+        const JobResult r = provisionOne(*profile, **m, protocol, {}, {}, &sims);
+        QVERIFY2(r.passed(), qPrintable(jobFailureName(r.failure) + QStringLiteral(": ") + r.detail));
+        auto row = (*m)->get(r.manifestId);
+        QVERIFY2((*row)->evidence.contains(QStringLiteral("bootstrap_credential")), qPrintable((*row)->evidence));
+        checkManifest(**m);
+    }
+
     void barcode_rules_data()
     {
         QTest::addColumn<QString>("rule");

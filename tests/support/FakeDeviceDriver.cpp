@@ -102,7 +102,7 @@ void FakeDeviceDriver::writeTrustAnchors(const QList<crypto::Certificate> &ancho
 {
     const QByteArray digest = storedDigest(device::CredentialKind::TrustAnchors, anchors);
     finish<void>(QStringLiteral("write-trust"), std::move(done), [this, digest] {
-        m_stored[device::CredentialKind::TrustAnchors] = digest;
+        m_stored[{m_slot, device::CredentialKind::TrustAnchors}] = digest;
         return Result<void>();
     });
 }
@@ -111,7 +111,7 @@ void FakeDeviceDriver::writeCertificateChain(const QList<crypto::Certificate> &c
 {
     const QByteArray digest = storedDigest(device::CredentialKind::CertificateChain, chain);
     finish<void>(QStringLiteral("write-chain"), std::move(done), [this, digest] {
-        m_stored[device::CredentialKind::CertificateChain] = digest;
+        m_stored[{m_slot, device::CredentialKind::CertificateChain}] = digest;
         return Result<void>();
     });
 }
@@ -120,7 +120,7 @@ void FakeDeviceDriver::writePrivateKey(const crypto::SecretBytes &pkcs8Der, Done
 {
     const QByteArray digest = storedKeyDigest(pkcs8Der);
     finish<void>(QStringLiteral("write-key"), std::move(done), [this, digest] {
-        m_stored[device::CredentialKind::PrivateKey] = digest;
+        m_stored[{m_slot, device::CredentialKind::PrivateKey}] = digest;
         return Result<void>();
     });
 }
@@ -135,10 +135,13 @@ void FakeDeviceDriver::readBack(Done<device::StoredCredentials> done)
     finish<device::StoredCredentials>(QStringLiteral("readback"), std::move(done), [this] {
         device::StoredCredentials s;
         for (auto it = m_stored.cbegin(); it != m_stored.cend(); ++it) {
+            if (it.key().first != m_slot)
+                continue;
             device::StoredItem item;
-            item.kind = it.key();
+            item.kind = it.key().second;
+            item.location = m_slot;
             item.sha256 = it.value();
-            if (m_script.corruptReadback && it.key() == device::CredentialKind::CertificateChain)
+            if (m_script.corruptReadback && item.kind == device::CredentialKind::CertificateChain)
                 item.sha256[0] = char(item.sha256[0] ^ 1);
             item.committed = !m_script.leaveUncommitted;
             s.items.append(item);

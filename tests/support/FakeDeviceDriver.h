@@ -10,6 +10,7 @@
 #include "crypto/PrivateKey.h"
 
 #include <QHash>
+#include <QMap>
 #include <QList>
 #include <QStringList>
 
@@ -50,6 +51,8 @@ public:
                                           const QList<crypto::Certificate> &certificates) const override;
     [[nodiscard]] QByteArray storedKeyDigest(const crypto::SecretBytes &pkcs8Der) const override;
     void cancel() override;
+    void setSlot(qint64 slot) override { m_slot = slot; }
+    [[nodiscard]] qint64 slot() const override { return m_slot; }
 
     [[nodiscard]] const QStringList &calls() const { return m_calls; }
     /// Simulates the cable being pulled: the pending operation fails with DeviceGone, connectionLost.
@@ -63,7 +66,8 @@ private:
     bool m_busy = false;
     quint64 m_generation = 0;
     std::function<void(const Error &)> m_abort;
-    QHash<device::CredentialKind, QByteArray> m_stored;
+    QMap<QPair<qint64, device::CredentialKind>, QByteArray> m_stored;
+    qint64 m_slot = 0;
 };
 
 class FakeDeviceSource : public device::DeviceSource

@@ -26,8 +26,8 @@ JobTransition expected(const JobPlan &plan, JobState s, JobEvent e)
     const bool terminal = s == JobState::Passed || s == JobState::Failed || s == JobState::Incomplete;
     if (terminal)
         return {s, NoAction};
-    const bool write = s == JobState::InjectingTrust || s == JobState::WritingKey || s == JobState::WritingChain ||
-                       s == JobState::Committing;
+    const bool write = s == JobState::InjectingTrust || s == JobState::InjectingBootstrap || s == JobState::WritingKey ||
+                       s == JobState::WritingChain || s == JobState::Committing;
     const JobActions probe = write ? JobActions(ProbeDevice) : JobActions(NoAction);
     switch (e) {
     case JobEvent::Start:
@@ -73,16 +73,19 @@ private slots:
     void transition_everyStateAndEvent_data()
     {
         QTest::addColumn<bool>("serverKeygen");
+        QTest::addColumn<bool>("bootstrap");
         QTest::addColumn<JobState>("state");
         QTest::addColumn<JobEvent>("event");
-        for (bool server : {false, true}) {
+        for (int variant = 0; variant < 4; ++variant) {
+            const bool server = variant & 1;
+            const bool bootstrap = variant & 2;
             for (int s = 0; s < kJobStateCount; ++s) {
                 for (int e = 0; e < kJobEventCount; ++e) {
                     const auto state = JobState(s);
                     const auto event = JobEvent(e);
-                    QTest::addRow("%s/%s/%s", server ? "server" : "device", qPrintable(jobStateName(state)),
-                                  qPrintable(jobEventName(event)))
-                        << server << state << event;
+                    QTest::addRow("%s%s/%s/%s", server ? "server" : "device", bootstrap ? "+bootstrap" : "",
+                                  qPrintable(jobStateName(state)), qPrintable(jobEventName(event)))
+                        << server << bootstrap << state << event;
                 }
             }
         }
@@ -90,10 +93,12 @@ private slots:
     void transition_everyStateAndEvent()
     {
         QFETCH(bool, serverKeygen);
+        QFETCH(bool, bootstrap);
         QFETCH(JobState, state);
         QFETCH(JobEvent, event);
         JobPlan plan = devicePlan();
         plan.serverKeygen = serverKeygen;
+        plan.injectBootstrap = bootstrap;
         const JobTransition got = transition(plan, state, event);
         const JobTransition want = expected(plan, state, event);
         QCOMPARE(jobStateName(got.next), jobStateName(want.next));
@@ -117,6 +122,17 @@ private slots:
                  (QList<JobState>{JobState::Opening, JobState::Identifying, JobState::CheckingRecord,
                                   JobState::ServerKeygen, JobState::WritingKey, JobState::WritingChain,
                                   JobState::Committing, JobState::Verifying, JobState::Recording, JobState::Passed}));
+    }
+
+    void happyPath_withBootstrapCredential_writesItAfterTheTrustAnchors()
+    {
+        JobPlan plan = devicePlan();
+        plan.injectBootstrap = true;
+        const QList<JobState> path = walk(plan);
+        const qsizetype trust = path.indexOf(JobState::InjectingTrust);
+        QVERIFY(trust >= 0);
+        QCOMPARE(path.value(trust + 1), JobState::InjectingBootstrap);
+        QCOMPARE(path.value(trust + 2), JobState::GeneratingKey);
     }
 
     void everyWorkingState_hasAFailurePathAndACancelPath()

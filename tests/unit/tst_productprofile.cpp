@@ -92,6 +92,9 @@ private slots:
         QTest::newRow("san with device key")
             << minimal(QStringLiteral(", \"enrollment\": {\"san\": [\"DNS:{serial}.x\"]}"))
             << "enrollment.san: a unit builds its CSR";
+        QTest::newRow("bootstrap slot is the main slot")
+            << minimal(QStringLiteral(", \"inject\": {\"bootstrap_credential\": {\"slot\": 0}}"))
+            << "inject.bootstrap_credential.slot: must differ from the device's provisioning slot";
         QTest::newRow("not json") << QByteArray("{name: x") << "not valid JSON";
     }
     void problems_nameTheFieldAndWhatIsAllowed()

@@ -321,6 +321,28 @@ private slots:
         QVERIFY(pass && !pass->has_value());
     }
 
+    void bootstrapCredential_isEnrolledAndWrittenToItsOwnSlot()
+    {
+        auto r = rig(profile({{QStringLiteral("inject"),
+                               QJsonObject{{QStringLiteral("bootstrap_credential"),
+                                            QJsonObject{{QStringLiteral("slot"), 3},
+                                                        {QStringLiteral("subject"), QStringLiteral("CN={serial}-boot")}}}}}}));
+        r->scripts[QStringLiteral("/a")] = unit(QStringLiteral("FAKE-BOOT"));
+        r->source.plug(QStringLiteral("/a"));
+        QTRY_VERIFY_WITH_TIMEOUT(r->results.contains(0), 10000);
+        QVERIFY2(r->results[0].passed(), qPrintable(r->results[0].detail));
+        auto row = r->manifest->get(r->results[0].manifestId);
+        QVERIFY2((*row)->evidence.contains(QStringLiteral("bootstrap_credential")), qPrintable((*row)->evidence));
+        QVERIFY((*row)->evidence.contains(QStringLiteral("CN=FAKE-BOOT-boot")));
+        QVERIFY(!(*row)->evidence.contains(QStringLiteral("PRIVATE")));
+        // Both slots were written and read back; the main slot got the unit's own certificate.
+        const QStringList calls = r->drivers[QStringLiteral("/a")]->calls();
+        QCOMPARE(calls.count(QStringLiteral("write-key")), 1);
+        QCOMPARE(calls.count(QStringLiteral("write-chain")), 2);
+        QCOMPARE(calls.count(QStringLiteral("readback")), 2);
+        QCOMPARE(r->drivers[QStringLiteral("/a")]->slot(), 0);
+    }
+
     void stationDestroyedMidJob_callsNothingBack()
     {
         auto r = rig(profile());
