@@ -41,7 +41,7 @@ void ShiftPanel::setSizes(const ThemeSizes &sizes)
     setPixelFont(m_counters, sizes.bodyPx + 2);
     setPixelFont(m_recentTitle, sizes.bodyPx, true);
     setPixelFont(m_recent, sizes.smallPx);
-    setFixedWidth(qMax(260, sizes.bodyPx * 14));
+    setFixedWidth(qMax(300, sizes.smallPx * 21));
 }
 
 void ShiftPanel::addResult(int slot, const QString &serial, bool passed, const QString &what)

@@ -39,15 +39,36 @@ void SlotGrid::setStation(provisioning::Station *station)
 void SlotGrid::setSizes(const ThemeSizes &sizes)
 {
     m_sizes = sizes;
+    m_tileSizes.resultPx = 0; // apply again
+    resizeTiles();
+}
+
+void SlotGrid::resizeTiles()
+{
+    if (m_tiles.isEmpty() || m_columns < 1)
+        return;
+    const int rows = (int(m_tiles.size()) + m_columns - 1) / m_columns;
+    const int tileH = (height() - m_layout->spacing() * (rows - 1)) / rows;
+    const int tileW = (width() - m_layout->spacing() * (m_columns - 1)) / m_columns;
+    const auto grow = [](int base, double want, int cap) { return qBound(base, int(want), qMax(base, cap)); };
+    ThemeSizes s = m_sizes;
+    s.resultPx = grow(m_sizes.resultPx, qMin(tileH * 0.20, tileW * 0.16), 120);
+    s.serialPx = grow(m_sizes.serialPx, qMin(tileH * 0.11, tileW * 0.075), 60);
+    s.bodyPx = grow(m_sizes.bodyPx, tileH * 0.075, 34);
+    s.smallPx = grow(m_sizes.smallPx, tileH * 0.06, 26);
+    if (s.resultPx == m_tileSizes.resultPx && s.serialPx == m_tileSizes.serialPx && s.bodyPx == m_tileSizes.bodyPx &&
+        s.smallPx == m_tileSizes.smallPx)
+        return;
+    m_tileSizes = s;
     for (SlotTile *t : std::as_const(m_tiles))
-        t->setSizes(sizes);
+        t->setSizes(s);
 }
 
 void SlotGrid::addTile(int index)
 {
     while (m_tiles.size() <= index) {
         auto *t = new SlotTile(int(m_tiles.size()), this);
-        t->setSizes(m_sizes);
+        t->setSizes(m_tileSizes.resultPx > 0 ? m_tileSizes : m_sizes);
         m_tiles.append(t);
     }
     if (m_selected < 0)
@@ -106,9 +127,11 @@ int SlotGrid::columnsFor(int count, int width, int height)
     double bestScore = 1e9;
     for (int cols = 1; cols <= count; ++cols) {
         const int rows = (count + cols - 1) / cols;
+        if ((cols - 1) * rows >= count)
+            continue; // the same rows with fewer columns: no column stays empty
         const double w = double(width) / cols;
         const double h = double(height) / rows;
-        const double score = std::abs(std::log((w / h) / (4.0 / 3.0))) + 0.05 * (cols * rows - count);
+        const double score = std::abs(std::log((w / h) / (4.0 / 3.0))) + 0.08 * (cols * rows - count);
         if (score < bestScore) {
             bestScore = score;
             best = cols;
@@ -120,8 +143,10 @@ int SlotGrid::columnsFor(int count, int width, int height)
 void SlotGrid::reflow()
 {
     const int cols = columnsFor(int(m_tiles.size()), qMax(1, width()), qMax(1, height()));
-    if (cols == m_columns && m_layout->count() == m_tiles.size())
+    if (cols == m_columns && m_layout->count() == m_tiles.size()) {
+        resizeTiles();
         return;
+    }
     m_columns = cols;
     for (SlotTile *t : std::as_const(m_tiles))
         m_layout->removeWidget(t);
@@ -134,6 +159,8 @@ void SlotGrid::reflow()
         m_layout->setColumnStretch(i % cols, 1);
         m_layout->setRowStretch(i / cols, 1);
     }
+    m_tileSizes.resultPx = 0; // apply again
+    resizeTiles();
 }
 
 void SlotGrid::resizeEvent(QResizeEvent *event)

@@ -45,6 +45,8 @@ private:
     void addTile(int index);
     void updateTile(int index);
     void reflow();
+    /// The window's sizes, grown with the tiles when there are few of them (never below the window's).
+    void resizeTiles();
     void tick();
 
     std::function<qint64()> m_clock;
@@ -52,6 +54,7 @@ private:
     QGridLayout *m_layout;
     QList<SlotTile *> m_tiles;
     ThemeSizes m_sizes;
+    ThemeSizes m_tileSizes;
     QTimer m_ticker;
     int m_columns = 0;
     int m_selected = -1;

@@ -30,7 +30,9 @@ SlotTile::SlotTile(int index, QWidget *parent) : QFrame(parent), m_index(index)
     m_elapsed = makeLabel(this);
     m_elapsed->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     m_serial = makeLabel(this);
+    m_serial->setObjectName(QStringLiteral("serial"));
     m_result = makeLabel(this);
+    m_result->setObjectName(QStringLiteral("result"));
     m_result->setAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     m_result->setSizePolicy(QSizePolicy::Maximum, QSizePolicy::Preferred);
     m_step = makeLabel(this, true);
@@ -38,7 +40,9 @@ SlotTile::SlotTile(int index, QWidget *parent) : QFrame(parent), m_index(index)
     m_progress->setRange(0, 100);
     m_progress->setTextVisible(false);
     m_cause = makeLabel(this, true);
+    m_cause->setObjectName(QStringLiteral("cause"));
     m_remedy = makeLabel(this, true);
+    m_remedy->setObjectName(QStringLiteral("remedy"));
 
     auto *header = new QHBoxLayout;
     header->setSpacing(10);
