@@ -138,6 +138,11 @@ void MainWindow::setStation(provisioning::Station *station, const QString &manif
     connect(station, &Station::jobFinished, this, &MainWindow::onJobFinished);
 }
 
+void MainWindow::setSoundEnabled(bool enabled)
+{
+    m_sound->setEnabled(enabled);
+}
+
 void MainWindow::onScanned(const QString &text)
 {
     if (!m_station) {

@@ -36,6 +36,9 @@ public:
     /// Shows and drives `station` (it must outlive this window or be destroyed after it).
     void setStation(provisioning::Station *station, const QString &manifestPath);
 
+    /// Turns the PASS / FAIL cue on or off for this run (the setting stays as it is).
+    void setSoundEnabled(bool enabled);
+
     [[nodiscard]] ScanField *scanField() const { return m_scan; }
     [[nodiscard]] SlotGrid *slotGrid() const { return m_grid; }
     [[nodiscard]] ShiftPanel *shiftPanel() const { return m_shift; }

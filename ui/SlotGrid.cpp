@@ -56,6 +56,13 @@ void SlotGrid::resizeTiles()
     s.serialPx = grow(m_sizes.serialPx, qMin(tileH * 0.11, tileW * 0.075), 60);
     s.bodyPx = grow(m_sizes.bodyPx, tileH * 0.075, 34);
     s.smallPx = grow(m_sizes.smallPx, tileH * 0.06, 26);
+    // Many slots on a small screen: everything must still fit its tile (a cut-off word reads wrong), even
+    // below the sizes meant for two metres — a bench of 24 wants a 1080p screen or larger.
+    const auto fit = [](int px, double most) { return qMax(12, qMin(px, int(most))); };
+    s.resultPx = fit(s.resultPx, tileH * 0.30);
+    s.serialPx = fit(s.serialPx, tileH * 0.16);
+    s.bodyPx = fit(s.bodyPx, tileH * 0.12);
+    s.smallPx = fit(s.smallPx, tileH * 0.11);
     if (s.resultPx == m_tileSizes.resultPx && s.serialPx == m_tileSizes.serialPx && s.bodyPx == m_tileSizes.bodyPx &&
         s.smallPx == m_tileSizes.smallPx)
         return;

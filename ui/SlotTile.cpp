@@ -23,7 +23,7 @@ QLabel *makeLabel(QWidget *parent, bool wrap = false)
 SlotTile::SlotTile(int index, QWidget *parent) : QFrame(parent), m_index(index)
 {
     setFocusPolicy(Qt::NoFocus);
-    setMinimumSize(200, 150);
+    setMinimumSize(120, 90);
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
     m_number = makeLabel(this);
     m_port = makeLabel(this);
@@ -43,6 +43,9 @@ SlotTile::SlotTile(int index, QWidget *parent) : QFrame(parent), m_index(index)
     m_cause->setObjectName(QStringLiteral("cause"));
     m_remedy = makeLabel(this, true);
     m_remedy->setObjectName(QStringLiteral("remedy"));
+    // Wrapped lines that do not fit a small tile are clipped, never drawn over the next line.
+    for (QLabel *l : {m_step, m_cause, m_remedy})
+        l->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Ignored);
 
     auto *header = new QHBoxLayout;
     header->setSpacing(10);
@@ -79,7 +82,9 @@ void SlotTile::setSizes(const ThemeSizes &sizes)
     setPixelFont(m_elapsed, sizes.smallPx);
     m_serialPx = sizes.serialPx;
     fitSerial();
-    setPixelFont(m_result, sizes.resultPx, true);
+    m_resultPx = sizes.resultPx;
+    m_compact = sizes.resultPx < 40;
+    fitResult();
     setPixelFont(m_step, sizes.bodyPx);
     setPixelFont(m_cause, sizes.bodyPx + 2, true);
     setPixelFont(m_remedy, sizes.bodyPx);
@@ -119,10 +124,13 @@ void SlotTile::render()
     m_serial->setVisible(m_look.look != TileLook::Free);
     setLook(m_result, "resultLook", m_look.lookName);
     m_result->setText(m_look.resultWord);
+    fitResult();
     m_result->setVisible(!m_look.resultWord.isEmpty());
     setLook(m_step, "stepLook", m_look.lookName);
     m_step->setText(m_look.step);
-    m_step->setVisible(!m_look.step.isEmpty());
+    // A small tile keeps what matters: the result and the cause; "Remove the unit." and the remedy go.
+    const bool hasResult = !m_look.resultWord.isEmpty();
+    m_step->setVisible(!m_look.step.isEmpty() && !(m_compact && hasResult));
     m_step->setAlignment(m_look.look == TileLook::Free ? Qt::AlignCenter : Qt::AlignLeft | Qt::AlignVCenter);
     m_progress->setVisible(m_look.progressPercent >= 0);
     if (m_look.progressPercent >= 0)
@@ -130,14 +138,31 @@ void SlotTile::render()
     m_cause->setText(m_look.cause);
     m_cause->setVisible(!m_look.cause.isEmpty());
     m_remedy->setText(m_look.remedy);
-    m_remedy->setVisible(!m_look.remedy.isEmpty());
+    m_remedy->setVisible(!m_look.remedy.isEmpty() && !m_compact);
     setAccessibleName(text());
+    setToolTip(text());
 }
 
 void SlotTile::resizeEvent(QResizeEvent *event)
 {
     QFrame::resizeEvent(event);
     fitSerial();
+    fitResult();
+}
+
+void SlotTile::fitResult()
+{
+    const int available = contentsRect().width() - 32;
+    int px = m_resultPx;
+    QFont f = m_result->font();
+    f.setBold(true);
+    for (; px > 14; --px) {
+        f.setPixelSize(px);
+        if (QFontMetrics(f).horizontalAdvance(m_look.resultWord) + 24 <= available)
+            break;
+    }
+    if (m_result->font().pixelSize() != px)
+        setPixelFont(m_result, px, true);
 }
 
 void SlotTile::fitSerial()
@@ -146,7 +171,7 @@ void SlotTile::fitSerial()
     int px = m_serialPx;
     QFont f = m_serial->font();
     f.setBold(true);
-    for (; px > 18; --px) {
+    for (; px > 10; --px) {
         f.setPixelSize(px);
         if (QFontMetrics(f).horizontalAdvance(m_slot.serial) <= available)
             break;

@@ -39,12 +39,16 @@ private:
     void render();
     /// The serial is never elided: a long one (a 15-digit IMEI) gets a smaller font to fit the tile.
     void fitSerial();
+    /// The result word likewise (a cut-off "PAS" reads wrong).
+    void fitResult();
 
     int m_index;
     provisioning::SlotInfo m_slot;
     SlotLook m_look;
     bool m_selected = false;
     int m_serialPx = 28;
+    int m_resultPx = 48;
+    bool m_compact = false;
     QLabel *m_number;
     QLabel *m_port;
     QLabel *m_elapsed;

@@ -44,8 +44,12 @@ void setLook(QWidget *widget, const char *property, const QString &value)
     if (widget->property(property).toString() == value)
         return;
     widget->setProperty(property, value);
+    // The stylesheet style restores, on unpolish, the font a widget had when it was first polished:
+    // keep the size the theme gave it since.
+    const QFont font = widget->font();
     widget->style()->unpolish(widget);
     widget->style()->polish(widget);
+    widget->setFont(font);
     widget->update();
 }
 

@@ -91,9 +91,9 @@ int main(int argc, char *argv[])
 
     ui::applyTheme(app);
     QSettings settings;
-    if (p.isSet(muteOpt))
-        settings.setValue(QStringLiteral("sound/enabled"), false);
     ui::MainWindow window(&settings);
+    if (p.isSet(muteOpt))
+        window.setSoundEnabled(false);
     if (p.isSet(sizeOpt)) {
         const QStringList wh = p.value(sizeOpt).split(QLatin1Char('x'));
         if (wh.size() == 2)
@@ -135,9 +135,8 @@ int main(int argc, char *argv[])
                 labels << u.serial;
             }
             out << "demo folder " << world.directory << "\nmanifest " << world.manifestPath << '\n' << Qt::flush;
-            window.messageBar()->setCondition(
-                QStringLiteral("demo"), ui::MessageBar::Kind::Information,
-                QObject::tr("Demo: type or scan a label \u2014 %1").arg(labels.join(QStringLiteral("  "))));
+            window.messageBar()->setCondition(QStringLiteral("demo"), ui::MessageBar::Kind::Information,
+                                              QObject::tr("Demo labels: %1").arg(labels.join(QStringLiteral("  "))));
             window.setStation(demoSetup->station(), demoSetup->manifestPath());
             if (autopilot)
                 autopilot->attach(demoSetup->station(), world);
