@@ -1,0 +1,72 @@
+// The operator screen: a thin shell that lays out the scan field, the slot grid, the shift panel, the
+// message bar and the operator's F-key actions, and connects them to core's Station. It holds no
+// provisioning logic: a scan goes to Station::scan, a cancel to Station::cancel, and everything shown
+// comes from the station's signals.
+#pragma once
+
+#include "Theme.h"
+
+#include <QMainWindow>
+#include <QPointer>
+
+class QLabel;
+class QSettings;
+
+namespace station::provisioning {
+class Station;
+struct JobResult;
+} // namespace station::provisioning
+
+namespace station::ui {
+
+class MessageBar;
+class ScanField;
+class ShiftPanel;
+class SlotGrid;
+class SoundCue;
+
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    /// `settings` (owned by the caller) keeps the window geometry and the sound setting.
+    explicit MainWindow(QSettings *settings, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    /// Shows and drives `station` (it must outlive this window or be destroyed after it).
+    void setStation(provisioning::Station *station, const QString &manifestPath);
+
+    /// Turns the PASS / FAIL cue on or off for this run (the setting stays as it is).
+    void setSoundEnabled(bool enabled);
+
+    [[nodiscard]] ScanField *scanField() const { return m_scan; }
+    [[nodiscard]] SlotGrid *slotGrid() const { return m_grid; }
+    [[nodiscard]] ShiftPanel *shiftPanel() const { return m_shift; }
+    [[nodiscard]] MessageBar *messageBar() const { return m_messages; }
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+    void showEvent(QShowEvent *event) override;
+
+private:
+    void buildActions(QWidget *bar);
+    void onScanned(const QString &text);
+    void onJobFinished(int slot, const provisioning::JobResult &result);
+    void toggleHelp();
+    void cancelSelected();
+    void applySizes();
+
+    QSettings *m_settings;
+    QPointer<provisioning::Station> m_station;
+    QLabel *m_header;
+    ScanField *m_scan;
+    SlotGrid *m_grid;
+    ShiftPanel *m_shift;
+    MessageBar *m_messages;
+    SoundCue *m_sound;
+    QList<QWidget *> m_buttons;
+    int m_sizedForHeight = 0;
+};
+
+} // namespace station::ui
