@@ -43,7 +43,10 @@ public:
     /// The client for certificate-authenticated calls (the profile's cert_auth_url, or client()).
     [[nodiscard]] est::EstClient *enrollClient() const { return m_enrollClient ? m_enrollClient : m_client; }
     /// The client that enrolls bootstrap credentials (inject.bootstrap_credential.est_url, or enrollClient()).
-    [[nodiscard]] est::EstClient *bootstrapClient() const { return m_bootstrapClient ? m_bootstrapClient : enrollClient(); }
+    [[nodiscard]] est::EstClient *bootstrapClient() const
+    {
+        return m_bootstrapClient ? m_bootstrapClient : enrollClient();
+    }
     [[nodiscard]] const QList<crypto::Certificate> &caCertificates() const { return m_caCertificates; }
     /// What is written to units: the profile's trust_anchors_file, or the CA set.
     [[nodiscard]] const QList<crypto::Certificate> &trustAnchorsToInject() const { return m_inject; }

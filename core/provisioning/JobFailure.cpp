@@ -128,7 +128,8 @@ OperatorMessage operatorMessage(JobFailure failure, JobState step)
                 tr("Call the supervisor: the disk may be full or read-only. The unit must be provisioned again.")};
     case JobFailure::Timeout:
         return {tr("The step took too long: %1.").arg(during), tr("Replug the unit and scan it again.")};
-    case JobFailure::Cancelled: return {tr("Cancelled while %1.").arg(during), tr("Scan the unit again to restart.")};
+    case JobFailure::Cancelled:
+        return {tr("Cancelled while %1.").arg(during), tr("Scan the unit again to restart it.")};
     case JobFailure::Configuration:
         return {tr("The station is not set up for this step."),
                 tr("Call the supervisor to check the product profile.")};

@@ -32,8 +32,8 @@ bool isEstState(JobState state)
 
 bool isWriteState(JobState state)
 {
-    return state == JobState::InjectingTrust || state == JobState::InjectingBootstrap || state == JobState::WritingKey ||
-           state == JobState::WritingChain || state == JobState::Committing;
+    return state == JobState::InjectingTrust || state == JobState::InjectingBootstrap ||
+           state == JobState::WritingKey || state == JobState::WritingChain || state == JobState::Committing;
 }
 
 JobState nextState(const JobPlan &plan, JobState state)
@@ -175,7 +175,8 @@ QString jobStateLabel(JobState state)
     case JobState::AwaitingConfirmation: return QCoreApplication::translate("JobState", "Supervisor must confirm");
     case JobState::FetchingCsrAttrs: return QCoreApplication::translate("JobState", "Asking the CA");
     case JobState::InjectingTrust: return QCoreApplication::translate("JobState", "Writing trust anchors");
-    case JobState::InjectingBootstrap: return QCoreApplication::translate("JobState", "Writing the bootstrap credential");
+    case JobState::InjectingBootstrap:
+        return QCoreApplication::translate("JobState", "Writing the bootstrap credential");
     case JobState::GeneratingKey: return QCoreApplication::translate("JobState", "Generating the key");
     case JobState::Enrolling: return QCoreApplication::translate("JobState", "Enrolling");
     case JobState::ServerKeygen: return QCoreApplication::translate("JobState", "Enrolling (server key)");

@@ -414,8 +414,8 @@ ProductProfile readProfile(const QByteArray &json, const QString &baseDir, QStri
             p.inject.trustAnchorsFile = resolve(baseDir, inject.string(QStringLiteral("trust_anchors_file")));
             requireFile(inject, QStringLiteral("trust_anchors_file"), p.inject.trustAnchorsFile);
             if (inject.has(QStringLiteral("bootstrap_credential"))) {
-                Section b(inject.object(QStringLiteral("bootstrap_credential")), QStringLiteral("inject.bootstrap_credential"),
-                          problems);
+                Section b(inject.object(QStringLiteral("bootstrap_credential")),
+                          QStringLiteral("inject.bootstrap_credential"), problems);
                 BootstrapCredentialSettings &bc = p.inject.bootstrap;
                 bc.enabled = true;
                 const bool nrf = p.device.protocol == device::Protocol::Nrf91;
@@ -433,8 +433,9 @@ ProductProfile readProfile(const QByteArray &json, const QString &baseDir, QStri
                 if (b.has(QStringLiteral("key_type"))) {
                     auto kt = crypto::parseKeyType(b.string(QStringLiteral("key_type")));
                     if (!kt)
-                        b.problem(QStringLiteral("key_type"), QStringLiteral("is not a key type (allowed: %1)")
-                                                                  .arg(crypto::keyTypeNames().join(QStringLiteral(", "))));
+                        b.problem(QStringLiteral("key_type"),
+                                  QStringLiteral("is not a key type (allowed: %1)")
+                                      .arg(crypto::keyTypeNames().join(QStringLiteral(", "))));
                     else
                         bc.keyType = *kt;
                 }

@@ -75,8 +75,8 @@ struct EnrollmentSettings {
 /// field with it (Lamassu's JITP flow).
 struct BootstrapCredentialSettings {
     bool enabled = false;
-    qint64 slot = 1;                                              ///< slot or sec_tag, not the main one
-    QUrl estUrl;                                                  ///< the bootstrap EST endpoint; empty = est.url
+    qint64 slot = 1; ///< slot or sec_tag, not the main one
+    QUrl estUrl;     ///< the bootstrap EST endpoint; empty = est.url
     QString subjectTemplate = QStringLiteral("CN={serial}-bootstrap");
     crypto::KeyType keyType = crypto::KeyType::EcP256;
 };

@@ -303,6 +303,14 @@ void ProvisioningJob::runStep()
     case JobState::Committing: doCommit(); break;
     case JobState::Verifying: doVerify(); break;
     case JobState::Recording: doRecord(); break;
+    case JobState::AwaitingScan:
+        if (m_pendingScan) {
+            QTimer::singleShot(0, this, [this] {
+                if (m_pendingScan)
+                    scanned(*std::exchange(m_pendingScan, std::nullopt));
+            });
+        }
+        break;
     default: break; // waiting states: their events move them
     }
 }
@@ -354,7 +362,20 @@ void ProvisioningJob::doCheckRecord()
     auto previous = m_ctx.manifest->findPass(m_record.serial, {});
     if (!previous)
         return failStep(JobFailure::ManifestWrite, previous.error());
-    const bool provisioned = previous->has_value() || m_identity.provisioned;
+    // A unit that holds committed credentials but whose last attempt here did not pass holds ours from
+    // that attempt (cut off after committing): it is retried. Without any attempt on record it was
+    // provisioned elsewhere, and the policy decides.
+    bool ownUnfinished = false;
+    if (!previous->has_value() && m_identity.provisioned) {
+        manifest::ManifestQuery earlier;
+        earlier.serial = m_record.serial;
+        earlier.beforeId = m_record.id; // not this attempt's own row
+        earlier.newestFirst = true;
+        earlier.limit = 1;
+        auto latest = m_ctx.manifest->list(earlier);
+        ownUnfinished = latest && !latest->isEmpty();
+    }
+    const bool provisioned = previous->has_value() || (m_identity.provisioned && !ownUnfinished);
     if (provisioned && !m_reprovisionConfirmed) {
         const QString where = previous->has_value() ? QStringLiteral("PASS on record (manifest row %1, certificate %2)")
                                                           .arg((*previous)->id)
@@ -453,30 +474,32 @@ void ProvisioningJob::writeBootstrap(const crypto::PrivateKey &key, const crypto
         secret->clear();
         if (!r)
             return failed(r.error());
-        m_driver->writeCertificateChain(toWrite, guarded<void>([=, this](Result<void> w) {
-            if (!w)
-                return failed(w.error());
-            m_driver->commit(guarded<void>([=, this](Result<void> c) {
-                if (!c)
-                    return failed(c.error());
-                m_driver->readBack(guarded<device::StoredCredentials>([=, this](Result<device::StoredCredentials> s) {
-                    if (!s)
-                        return failed(s.error());
-                    const device::StoredItem *k = s->find(device::CredentialKind::PrivateKey);
-                    const device::StoredItem *ch = s->find(device::CredentialKind::CertificateChain);
-                    if (!k || !ch || k->sha256 != keyDigest || ch->sha256 != chainDigest || !k->committed ||
-                        !ch->committed) {
+        m_driver->writeCertificateChain(
+            toWrite, guarded<void>([=, this](Result<void> w) {
+                if (!w)
+                    return failed(w.error());
+                m_driver->commit(guarded<void>([=, this](Result<void> c) {
+                    if (!c)
+                        return failed(c.error());
+                    m_driver->readBack(guarded<device::StoredCredentials>([=,
+                                                                           this](Result<device::StoredCredentials> s) {
+                        if (!s)
+                            return failed(s.error());
+                        const device::StoredItem *k = s->find(device::CredentialKind::PrivateKey);
+                        const device::StoredItem *ch = s->find(device::CredentialKind::CertificateChain);
+                        if (!k || !ch || k->sha256 != keyDigest || ch->sha256 != chainDigest || !k->committed ||
+                            !ch->committed) {
+                            back();
+                            return failStep(JobFailure::ReadBackMismatch,
+                                            jobError(QStringLiteral("The bootstrap credential read back from slot %1 "
+                                                                    "differs from what was written")
+                                                         .arg(bootstrapSlot)));
+                        }
                         back();
-                        return failStep(JobFailure::ReadBackMismatch,
-                                        jobError(QStringLiteral("The bootstrap credential read back from slot %1 "
-                                                                "differs from what was written")
-                                                     .arg(bootstrapSlot)));
-                    }
-                    back();
-                    succeedStep();
+                        succeedStep();
+                    }));
                 }));
             }));
-        }));
     }));
 }
 

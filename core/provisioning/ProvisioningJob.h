@@ -26,6 +26,7 @@
 #include <QTimer>
 
 #include <memory>
+#include <optional>
 
 namespace station::est {
 class EstClient;
@@ -40,8 +41,8 @@ namespace station::provisioning {
 /// What a job needs from the station; the station outlives its jobs.
 struct JobContext {
     const ProductProfile *profile = nullptr;
-    est::EstClient *est = nullptr;       ///< cacerts, csrattrs
-    est::EstClient *enrollEst = nullptr; ///< enroll / reenroll / serverkeygen (the cert-auth URL, or `est`)
+    est::EstClient *est = nullptr;          ///< cacerts, csrattrs
+    est::EstClient *enrollEst = nullptr;    ///< enroll / reenroll / serverkeygen (the cert-auth URL, or `est`)
     est::EstClient *bootstrapEst = nullptr; ///< enrolls bootstrap credentials (or `enrollEst`)
     manifest::Manifest *manifest = nullptr;
     QList<crypto::Certificate> caCertificates; ///< the CA set issued certificates chain to
@@ -73,6 +74,9 @@ public:
     void start();
     /// A scan that names this unit; ignored unless the job waits for one.
     void scanned(const ScannedCode &code);
+    /// A scan that arrived before the job could take it (a retry started by scanning the unit again): the
+    /// job takes it as soon as it waits for a scan.
+    void setPendingScan(const ScannedCode &code) { m_pendingScan = code; }
     /// A scan that was meant for this unit and names another: the unit fails (barcode-mismatch).
     void scanMismatched(const ScannedCode &code);
     /// The supervisor confirmed re-provisioning an already provisioned unit.
@@ -148,6 +152,7 @@ private:
     // What the job learned
     device::DeviceIdentity m_identity;
     ScannedCode m_scan;
+    std::optional<ScannedCode> m_pendingScan;
     crypto::CsrAttributes m_csrAttributes;
     device::GeneratedKey m_generated;
     crypto::CertificateRequest m_csr;

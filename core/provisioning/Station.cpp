@@ -98,6 +98,7 @@ void Station::onArrived(const device::DiscoveredDevice &device)
     if (s.job && !s.job->isFinished() && s.info.present)
         return; // already working on it
     s.info.present = true;
+    s.device = device;
     if (!device.path.isEmpty())
         s.info.portPath = device.path; // a re-plugged unit may come back as another ttyACM
     s.info.result.reset();
@@ -231,6 +232,15 @@ ScanAnswer Station::scan(const QString &text)
                 return answer;
             }
             answer.slot = i;
+            if (s.job->isFinished() && !s.job->result().passed() && s.info.present) {
+                // "Scan it again" after a failure: a new attempt on the same unit, in the same slot.
+                startJob(i, m_slots[i].device);
+                if (m_slots[i].job)
+                    m_slots[i].job->setPendingScan(*code);
+                answer.accepted = true;
+                answer.message = tr("Unit %1 in slot %2: trying again.").arg(serial).arg(i + 1);
+                return answer;
+            }
             answer.message = s.job->isFinished()
                                  ? tr("Unit %1 in slot %2 is finished: remove it.").arg(serial).arg(i + 1)
                                  : tr("Unit %1 in slot %2 is already being provisioned; the scan is ignored.")

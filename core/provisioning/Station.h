@@ -101,6 +101,7 @@ signals:
 private:
     struct Slot {
         SlotInfo info;
+        device::DiscoveredDevice device; ///< the unit's port, while it is plugged in
         ProvisioningJob *job = nullptr;
     };
 

@@ -10,8 +10,8 @@
 #include "crypto/PrivateKey.h"
 
 #include <QHash>
-#include <QMap>
 #include <QList>
+#include <QMap>
 #include <QStringList>
 
 namespace station::test {

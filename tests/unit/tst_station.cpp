@@ -10,9 +10,9 @@
 #include "provisioning/Station.h"
 
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QScopeGuard>
-#include <QJsonObject>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -281,23 +281,28 @@ private slots:
     void manifestDiskFull_endsTheJobWithAClearMessageAndNoPass()
     {
         QTemporaryDir mnt;
-        if (QProcess::execute(QStringLiteral("mount"), {QStringLiteral("-t"), QStringLiteral("tmpfs"), QStringLiteral("-o"),
-                                                        QStringLiteral("size=512k"), QStringLiteral("tmpfs"), mnt.path()}) != 0)
+        if (QProcess::execute(QStringLiteral("mount"),
+                              {QStringLiteral("-t"), QStringLiteral("tmpfs"), QStringLiteral("-o"),
+                               QStringLiteral("size=512k"), QStringLiteral("tmpfs"), mnt.path()}) != 0)
             QSKIP("cannot mount a tmpfs here (needs root)");
-        auto unmount = qScopeGuard([&mnt] { QProcess::execute(QStringLiteral("umount"), {QStringLiteral("-l"), mnt.path()}); });
+        auto unmount = qScopeGuard([&mnt] {
+            QProcess::execute(QStringLiteral("umount"), {QStringLiteral("-l"), mnt.path()});
+        });
         auto r = rig(profile());
         auto m = manifest::Manifest::open(mnt.filePath(QStringLiteral("m.sqlite")));
         QVERIFY(m);
         // A station on that manifest; then the disk fills up.
         Rig *raw = r.get();
-        DriverProvider provider = [raw](const device::DiscoveredDevice &d, const ProductProfile &)
-            -> Result<std::unique_ptr<device::DeviceDriver>> {
-            return std::unique_ptr<device::DeviceDriver>(std::make_unique<FakeDeviceDriver>(raw->scripts.value(d.path)));
+        DriverProvider provider = [raw](const device::DiscoveredDevice &d,
+                                        const ProductProfile &) -> Result<std::unique_ptr<device::DeviceDriver>> {
+            return std::unique_ptr<device::DeviceDriver>(
+                std::make_unique<FakeDeviceDriver>(raw->scripts.value(d.path)));
         };
         FakeDeviceSource source;
         Station station(profile(), StationConfig{}, &source, provider, m->get());
         QMap<int, JobResult> results;
-        connect(&station, &Station::jobFinished, this, [&results](int i, const JobResult &res) { results.insert(i, res); });
+        connect(&station, &Station::jobFinished, this,
+                [&results](int i, const JobResult &res) { results.insert(i, res); });
         QSignalSpy ready(&station, &Station::ready);
         station.start();
         QVERIFY(ready.wait(10000));
@@ -323,10 +328,11 @@ private slots:
 
     void bootstrapCredential_isEnrolledAndWrittenToItsOwnSlot()
     {
-        auto r = rig(profile({{QStringLiteral("inject"),
-                               QJsonObject{{QStringLiteral("bootstrap_credential"),
-                                            QJsonObject{{QStringLiteral("slot"), 3},
-                                                        {QStringLiteral("subject"), QStringLiteral("CN={serial}-boot")}}}}}}));
+        auto r = rig(
+            profile({{QStringLiteral("inject"),
+                      QJsonObject{{QStringLiteral("bootstrap_credential"),
+                                   QJsonObject{{QStringLiteral("slot"), 3},
+                                               {QStringLiteral("subject"), QStringLiteral("CN={serial}-boot")}}}}}}));
         r->scripts[QStringLiteral("/a")] = unit(QStringLiteral("FAKE-BOOT"));
         r->source.plug(QStringLiteral("/a"));
         QTRY_VERIFY_WITH_TIMEOUT(r->results.contains(0), 10000);
@@ -341,6 +347,31 @@ private slots:
         QCOMPARE(calls.count(QStringLiteral("write-chain")), 2);
         QCOMPARE(calls.count(QStringLiteral("readback")), 2);
         QCOMPARE(r->drivers[QStringLiteral("/a")]->slot(), 0);
+    }
+
+    void scanAgainAfterAFailure_retriesTheUnitInItsSlot()
+    {
+        auto r =
+            rig(profile({{QStringLiteral("barcode"), QJsonObject{{QStringLiteral("start"), QStringLiteral("scan")}}}}));
+        FakeDeviceDriver::Script s = unit(QStringLiteral("FAKE-R"));
+        s.failures.insert(QStringLiteral("commit"), Error(ErrorCode::DeviceTimeout, QStringLiteral("no answer")));
+        r->scripts[QStringLiteral("/a")] = s;
+        r->source.plug(QStringLiteral("/a"));
+        QTRY_COMPARE(r->station->slotInfo(0).state, JobState::AwaitingScan);
+        QVERIFY(r->station->scan(QStringLiteral("FAKE-R")).accepted);
+        QTRY_VERIFY_WITH_TIMEOUT(r->results.contains(0), 10000);
+        QVERIFY(!r->results[0].passed());
+        QVERIFY(r->results[0].message.remedy.contains(QStringLiteral("scan it again")));
+        // The unit answers again (the cable was fixed): scanning it again is a new attempt.
+        r->scripts[QStringLiteral("/a")].failures.clear();
+        r->scripts[QStringLiteral("/a")].provisioned = true; // it committed before it went silent: ours
+        r->results.clear();
+        const ScanAnswer retry = r->station->scan(QStringLiteral("FAKE-R"));
+        QVERIFY2(retry.accepted, qPrintable(retry.message));
+        QTRY_VERIFY_WITH_TIMEOUT(r->results.contains(0), 10000);
+        QVERIFY2(r->results[0].passed(), qPrintable(r->results[0].detail));
+        QCOMPARE(r->station->slotCount(), 1);
+        QVERIFY(r->station->scan(QStringLiteral("FAKE-R")).message.contains(QStringLiteral("remove it")));
     }
 
     void stationDestroyedMidJob_callsNothingBack()
