@@ -139,9 +139,9 @@ private slots:
 
         // A broken profile: every problem, each naming its field.
         const QString bad = path(QStringLiteral("bad.json"));
-        QVERIFY(
-            writeFile(bad, "{\"name\":\"b\",\"device\":{\"protocol\":\"zigbee\"},\"est\":{\"url\":\"http://"
-                           "x\",\"trust\":{}, \"auth\":{\"mode\":\"kerberos\"}},\"already_provisioned\":\"maybe\"}"));
+        QVERIFY(writeFile(bad,
+                          "{\"name\":\"b\",\"device\":{\"protocol\":\"zigbee\"},\"est\":{\"url\":\"http://"
+                          "x\",\"trust\":{}, \"auth\":{\"mode\":\"kerberos\"}},\"already_provisioned\":\"maybe\"}"));
         Run problems = provctl({QStringLiteral("profile"), QStringLiteral("check"), bad});
         QCOMPARE(problems.code, 1);
         for (const char *field : {"device.protocol", "est.url", "est.trust", "est.auth.mode", "already_provisioned"})

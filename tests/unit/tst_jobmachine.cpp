@@ -26,8 +26,8 @@ JobTransition expected(const JobPlan &plan, JobState s, JobEvent e)
     const bool terminal = s == JobState::Passed || s == JobState::Failed || s == JobState::Incomplete;
     if (terminal)
         return {s, NoAction};
-    const bool write = s == JobState::InjectingTrust || s == JobState::InjectingBootstrap || s == JobState::WritingKey ||
-                       s == JobState::WritingChain || s == JobState::Committing;
+    const bool write = s == JobState::InjectingTrust || s == JobState::InjectingBootstrap ||
+                       s == JobState::WritingKey || s == JobState::WritingChain || s == JobState::Committing;
     const JobActions probe = write ? JobActions(ProbeDevice) : JobActions(NoAction);
     switch (e) {
     case JobEvent::Start:
