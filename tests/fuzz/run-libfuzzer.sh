@@ -3,7 +3,8 @@
 # ASan/UBSan, coverage), then runs each target in turn for SECONDS, using and growing
 # tests/fuzz/corpus/<target>/, minimises each corpus (-merge=1 into a fresh directory that replaces it)
 # and prints per target: executions per second, corpus files and bytes, and crashes found. Findings
-# (crash-*, leak-*, timeout-*, oom-*) land in build/fuzz/findings/<target>/.
+# (crash-*, leak-*, timeout-*, oom-*) land in build/fuzz/findings/<target>/; corpus files named
+# regression-* (inputs of fixed findings) survive the minimisation.
 #
 #   tests/fuzz/run-libfuzzer.sh [-t SECONDS] [-j JOBS] [--no-build] [target...]
 #
@@ -76,6 +77,8 @@ for t in "${targets[@]}"; do
     "${nice_cmd[@]}" "$bin" -merge=1 -rss_limit_mb="$rss_limit_mb" -timeout="$timeout_s" \
         "$fresh" "$corpus" >>"$log" 2>&1 || { echo "$t: merge failed, corpus kept (see $log)" >&2; rm -rf "$fresh"; fresh=""; }
     if [[ -n "$fresh" ]]; then
+        # Regression inputs of fixed findings stay, whether or not they still add coverage.
+        find "$corpus" -maxdepth 1 -type f -name 'regression-*' -exec cp {} "$fresh/" \;
         rm -rf "$corpus"
         mv "$fresh" "$corpus"
         chmod 755 "$corpus"
