@@ -15,3 +15,12 @@ if(STATION_SANITIZE)
         -fno-sanitize-recover=undefined)
     target_link_options(station_warnings INTERFACE -fsanitize=address,undefined)
 endif()
+if(STATION_LIBFUZZER)
+    # libstdc++ 12 offers <expected> only when __cpp_concepts >= 202002L; clang 16 implements what it needs
+    # but still reports 201907L. Coverage instrumentation (fuzzer-no-link) everywhere, libFuzzer's main only
+    # in the fuzz binaries (tests/fuzz/CMakeLists.txt). UBSan findings abort, so libFuzzer keeps the input.
+    target_compile_options(station_warnings INTERFACE
+        -U__cpp_concepts -D__cpp_concepts=202002L -Wno-builtin-macro-redefined
+        -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+    target_link_options(station_warnings INTERFACE -fsanitize=address,undefined)
+endif()

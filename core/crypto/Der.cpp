@@ -107,17 +107,22 @@ Result<QString> decodeOid(QByteArrayView content)
         const quint8 b = p[i];
         if (startOfArc && b == 0x80)
             return derError(QStringLiteral("non-minimal OBJECT IDENTIFIER arc"));
-        if (value > (Q_UINT64_C(1) << 56))
+        // The bound is checked on the accumulated value, so the shift cannot overflow, and on every finished
+        // arc below, so that whatever is decoded encodeOidContent() encodes again (same bound).
+        if (value > kMaxOidArc + 80)
             return derError(QStringLiteral("OBJECT IDENTIFIER arc too large"));
         value = (value << 7) | (b & 0x7f);
         startOfArc = !(b & 0x80);
         if (startOfArc) {
+            quint64 arc = value;
             if (parts.isEmpty()) {
                 const quint64 first = value < 40 ? 0 : (value < 80 ? 1 : 2);
-                parts << QString::number(first) << QString::number(value - first * 40);
-            } else {
-                parts << QString::number(value);
+                arc = value - first * 40;
+                parts << QString::number(first);
             }
+            if (arc > kMaxOidArc)
+                return derError(QStringLiteral("OBJECT IDENTIFIER arc too large"));
+            parts << QString::number(arc);
             value = 0;
         }
     }
@@ -138,7 +143,7 @@ Result<QByteArray> encodeOidContent(const QString &dotted)
         if (part.isEmpty() || !part.front().isDigit())
             return bad();
         const quint64 v = part.toULongLong(&ok);
-        if (!ok || v > (Q_UINT64_C(1) << 56))
+        if (!ok || v > kMaxOidArc)
             return bad();
         arcs << v;
     }

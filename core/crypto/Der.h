@@ -37,7 +37,10 @@ struct Tlv {
 /// Like readTlv, and also walks into constructed values to check they are well-formed, up to `maxDepth`.
 [[nodiscard]] Result<Tlv> readTlvDeep(QByteArrayView data, int maxDepth = 32);
 
-/// Dotted text of OID content octets; Parse error when malformed.
+/// The largest OID arc decodeOid() accepts and encodeOidContent() encodes (one bound, so a decoded OID
+/// always re-encodes to the same octets).
+inline constexpr quint64 kMaxOidArc = Q_UINT64_C(1) << 56;
+/// Dotted text of OID content octets; Parse error when malformed (also: an arc above kMaxOidArc).
 [[nodiscard]] Result<QString> decodeOid(QByteArrayView content);
 /// Content octets of a dotted OID; InvalidArgument when malformed.
 [[nodiscard]] Result<QByteArray> encodeOidContent(const QString &dotted);

@@ -1,6 +1,8 @@
 #include "FuzzDriver.h"
 
+#include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QRandomGenerator>
 
 namespace station::fuzz {
@@ -84,19 +86,46 @@ QByteArray mutate(QByteArray input, const QList<QByteArray> &seeds, QRandomGener
 
 } // namespace
 
+QList<QByteArray> corpusFiles(const QString &target, int maxFiles, qsizetype maxSize)
+{
+    QList<QByteArray> files;
+    const QDir dir(QStringLiteral(STATION_FUZZ_CORPUS_DIR "/") + target);
+    const QStringList names = dir.entryList(QDir::Files, QDir::Name);
+    for (const QString &name : names) {
+        if (files.size() >= maxFiles)
+            break;
+        QFile file(dir.filePath(name));
+        if (file.open(QIODevice::ReadOnly))
+            files.append(file.read(maxSize));
+    }
+    return files;
+}
+
 qint64 runSmoke(FuzzTarget target, const QList<QByteArray> &seeds, const SmokeOptions &options)
 {
     QRandomGenerator rng(options.seed);
     QElapsedTimer timer;
     timer.start();
     qint64 executed = 0;
+    QList<QByteArray> pool = seeds;
+    if (!options.corpus.isEmpty()) {
+        const QList<QByteArray> corpus = corpusFiles(options.corpus, options.maxCorpusFiles, options.maxInputSize);
+        for (const QByteArray &input : corpus) {
+            if (timer.elapsed() >= options.maxCorpusMilliseconds)
+                break;
+            target(reinterpret_cast<const uint8_t *>(input.constData()), size_t(input.size()));
+            ++executed;
+            if (pool.size() < 192) // leave room for compounding mutations
+                pool.append(input);
+        }
+        timer.restart();
+    }
     for (const QByteArray &seed : seeds) {
         target(reinterpret_cast<const uint8_t *>(seed.constData()), size_t(seed.size()));
         ++executed;
     }
     target(nullptr, 0);
     ++executed;
-    QList<QByteArray> pool = seeds;
     if (pool.isEmpty())
         pool.append(QByteArray());
     for (int i = 0; i < options.iterations && timer.elapsed() < options.maxMilliseconds; ++i) {

@@ -20,7 +20,9 @@ private Q_SLOTS:
             "CERTIFICATE-----\n\"\r\nOK\r\n",
             "%CMNG: 1,2,\"AB\"\r\n+CME ERROR: 513\r\nERROR\r\n+CMS ERROR: 500\r\n*** Booting \"nRF\r\nOK\r\n",
         };
-        const qint64 executed = station::fuzz::runSmoke(fuzzAtResponse, seeds);
+        station::fuzz::SmokeOptions options;
+        options.corpus = QStringLiteral("atresponse");
+        const qint64 executed = station::fuzz::runSmoke(fuzzAtResponse, seeds, options);
         QVERIFY(executed > 1000);
     }
 };

@@ -50,6 +50,7 @@ private slots:
         station::fuzz::SmokeOptions options;
         options.iterations = 20000;
         options.maxMilliseconds = 6000;
+        options.corpus = QStringLiteral(FUZZ_CORPUS);
         const qint64 executed = station::fuzz::runSmoke(FUZZ_TARGET, samples, options);
         qInfo("%lld inputs executed", static_cast<long long>(executed));
         QVERIFY(executed > samples.size());

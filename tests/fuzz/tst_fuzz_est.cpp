@@ -58,6 +58,7 @@ private slots:
         station::fuzz::SmokeOptions options;
         options.iterations = 60000;
         options.maxMilliseconds = 4000;
+        options.corpus = QStringLiteral(FUZZ_CORPUS);
         const qint64 executed = station::fuzz::runSmoke(FUZZ_TARGET, seeds(), options);
         qInfo("%lld inputs executed", executed);
         QVERIFY(executed > 500);

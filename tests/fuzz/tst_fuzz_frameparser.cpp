@@ -32,7 +32,9 @@ private Q_SLOTS:
             frame(proto::FrameType::Response, 3, QByteArray(200, 'x')) + frame(proto::FrameType::Response, 4, {}),
             QByteArray("\xA5\x5A\xA5\x5A\x01\x00\x00", 7),
         };
-        const qint64 executed = station::fuzz::runSmoke(fuzzFrameParser, seeds);
+        station::fuzz::SmokeOptions options;
+        options.corpus = QStringLiteral("frameparser");
+        const qint64 executed = station::fuzz::runSmoke(fuzzFrameParser, seeds, options);
         QVERIFY(executed > 1000);
     }
 };

@@ -27,7 +27,9 @@ private Q_SLOTS:
             "POST /e HTTP/1.1\r\nContent-Length: 18446744073709551615\r\n\r\n" + QByteArray(8 * 1024, 'z'),
             "POST /e HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n" + QByteArray("T: v\r\n").repeated(2000),
         };
-        const qint64 executed = station::fuzz::runSmoke(fuzzHttpRequest, seeds);
+        station::fuzz::SmokeOptions options;
+        options.corpus = QStringLiteral("httprequest");
+        const qint64 executed = station::fuzz::runSmoke(fuzzHttpRequest, seeds, options);
         QVERIFY(executed > 1000);
     }
 };

@@ -242,6 +242,18 @@ private slots:
         QCOMPARE(attrs.toDer().mid(2, 5), QByteArray::fromHex("0603883701"));
     }
 
+    void oidArcs_atTheBound_roundTrip()
+    {
+        CsrAttributes attrs;
+        attrs.addOid(QStringLiteral("1.3.72057594037927936"));  // 2^56
+        attrs.addOid(QStringLiteral("2.72057594037927936.7")); // 2^56 in the combined first subidentifier
+        const QByteArray der = attrs.toDer();
+        auto back = CsrAttributes::fromDer(der);
+        QVERIFY2(back, back ? "" : qPrintable(back.error().message));
+        QCOMPARE(back->items(), attrs.items());
+        QCOMPARE(back->toDer(), der);
+    }
+
     void fromDer_malformed_isStrictParseError_data()
     {
         QTest::addColumn<QByteArray>("der");
@@ -268,6 +280,12 @@ private slots:
         QTest::newRow("OID non-minimal arc") << tlv(0x30, tlv(0x06, QByteArray::fromHex("2a8001"))) << "non-minimal";
         QTest::newRow("OID truncated arc") << tlv(0x30, tlv(0x06, QByteArray::fromHex("2a86"))) << "truncated";
         QTest::newRow("OID empty") << tlv(0x30, tlv(0x06, {})) << "empty OBJECT IDENTIFIER";
+        // Found by fuzz_csrattrs: an 8-octet arc of ~2^63 was decoded although encodeOidContent refuses arcs
+        // above 2^56, so toDer() silently dropped the element.
+        QTest::newRow("OID arc above 2^56")
+            << tlv(0x30, tlv(0x06, QByteArray::fromHex("2affffffffffffff850d"))) << "arc too large";
+        QTest::newRow("OID first arcs above 2^56")
+            << tlv(0x30, tlv(0x06, QByteArray::fromHex("818080808080808051"))) << "arc too large";
         QTest::newRow("value length past SET")
             << tlv(0x30, tlv(0x30, oid(kCommonName) + tlv(0x31, QByteArray::fromHex("0405aa")))) << "truncated";
         QTest::newRow("base64 instead of DER") << QByteArray("MEEGCSqGSIb3DQEJBzAS") << "Malformed";
