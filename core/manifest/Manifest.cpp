@@ -564,9 +564,11 @@ Result<qint64> Manifest::count(const ManifestQuery &query) const
     return stmt->int64(0);
 }
 
-Result<std::optional<ManifestRecord>> Manifest::get(qint64 id) const
+namespace {
+
+/// The first row of a query, or nullopt.
+Result<std::optional<ManifestRecord>> firstOf(Result<QList<ManifestRecord>> rows)
 {
-    auto rows = select(QStringLiteral("id = :id"), {{":id", id}}, {});
     if (!rows)
         return fail(rows.error());
     if (rows->isEmpty())
@@ -574,15 +576,17 @@ Result<std::optional<ManifestRecord>> Manifest::get(qint64 id) const
     return std::optional<ManifestRecord>(rows->first());
 }
 
+} // namespace
+
+Result<std::optional<ManifestRecord>> Manifest::get(qint64 id) const
+{
+    return firstOf(select(QStringLiteral("id = :id"), {{":id", id}}, {}));
+}
+
 Result<std::optional<ManifestRecord>> Manifest::latestForSerial(const QString &serial) const
 {
-    auto rows =
-        select(QStringLiteral("serial = :serial"), {{":serial", serial}}, QStringLiteral("ORDER BY id DESC LIMIT 1"));
-    if (!rows)
-        return fail(rows.error());
-    if (rows->isEmpty())
-        return std::optional<ManifestRecord>();
-    return std::optional<ManifestRecord>(rows->first());
+    return firstOf(select(QStringLiteral("serial = :serial"), {{":serial", serial}},
+                          QStringLiteral("ORDER BY id DESC LIMIT 1")));
 }
 
 Result<std::optional<ManifestRecord>> Manifest::findPass(const QString &serial, const QString &publicKeySha256) const
@@ -599,13 +603,8 @@ Result<std::optional<ManifestRecord>> Manifest::findPass(const QString &serial, 
     }
     if (either.isEmpty())
         return std::optional<ManifestRecord>();
-    auto rows = select(QStringLiteral("outcome = 'PASS' AND (%1)").arg(either.join(QStringLiteral(" OR "))), binds,
-                       QStringLiteral("ORDER BY id DESC LIMIT 1"));
-    if (!rows)
-        return fail(rows.error());
-    if (rows->isEmpty())
-        return std::optional<ManifestRecord>();
-    return std::optional<ManifestRecord>(rows->first());
+    return firstOf(select(QStringLiteral("outcome = 'PASS' AND (%1)").arg(either.join(QStringLiteral(" OR "))), binds,
+                          QStringLiteral("ORDER BY id DESC LIMIT 1")));
 }
 
 Result<VerifyReport> Manifest::verify() const

@@ -1,5 +1,6 @@
 #include "ProvisioningJob.h"
 
+#include "JobChecks.h"
 #include "UnitTemplate.h"
 
 #include "est/CsrAttributesPolicy.h"
@@ -451,9 +452,7 @@ void ProvisioningJob::writeBootstrap(const crypto::PrivateKey &key, const crypto
     m_bootstrapCertificate = certificate;
     m_record.evidence = evidenceJson();
     journal();
-    QList<crypto::Certificate> toWrite = chain.isEmpty() ? QList<crypto::Certificate>{certificate} : chain;
-    if (toWrite.size() > 1 && toWrite.last().isSelfSigned())
-        toWrite.removeLast();
+    const QList<crypto::Certificate> toWrite = chainForUnit(certificate, chain);
     const qint64 mainSlot = m_driver->slot();
     const qint64 bootstrapSlot = m_ctx.profile->inject.bootstrap.slot;
     const QByteArray keyDigest = m_driver->storedKeyDigest(*pkcs8);
@@ -485,17 +484,12 @@ void ProvisioningJob::writeBootstrap(const crypto::PrivateKey &key, const crypto
                                                                            this](Result<device::StoredCredentials> s) {
                         if (!s)
                             return failed(s.error());
-                        const device::StoredItem *k = s->find(device::CredentialKind::PrivateKey);
-                        const device::StoredItem *ch = s->find(device::CredentialKind::CertificateChain);
-                        if (!k || !ch || k->sha256 != keyDigest || ch->sha256 != chainDigest || !k->committed ||
-                            !ch->committed) {
-                            back();
-                            return failStep(JobFailure::ReadBackMismatch,
-                                            jobError(QStringLiteral("The bootstrap credential read back from slot %1 "
-                                                                    "differs from what was written")
-                                                         .arg(bootstrapSlot)));
-                        }
                         back();
+                        if (auto problem = checkReadBack(*s, {{device::CredentialKind::PrivateKey, keyDigest},
+                                                              {device::CredentialKind::CertificateChain, chainDigest}}))
+                            return failStep(problem->failure,
+                                            problem->error.withContext(
+                                                QStringLiteral("Bootstrap credential (slot %1)").arg(bootstrapSlot)));
                         succeedStep();
                     }));
                 }));
@@ -655,35 +649,15 @@ void ProvisioningJob::doVerify()
     m_driver->readBack(guarded<device::StoredCredentials>([this](Result<device::StoredCredentials> r) {
         if (!r)
             return failStep(classifyFailure(m_state, r.error()), r.error());
-        auto check = [this, &r](device::CredentialKind kind, const QByteArray &expected) -> std::optional<JobFailure> {
-            const device::StoredItem *item = r->find(kind);
-            const QString name = device::credentialKindName(kind);
-            if (!item) {
-                m_error = jobError(QStringLiteral("The unit does not report its %1 after writing it").arg(name));
-                return JobFailure::ReadBackMismatch;
-            }
-            if (item->sha256 != expected) {
-                m_error = jobError(
-                    QStringLiteral("The unit's %1 digest differs from what was written").arg(name),
-                    QStringLiteral("unit %1, written %2")
-                        .arg(QString::fromLatin1(item->sha256.toHex()), QString::fromLatin1(expected.toHex())));
-                return JobFailure::ReadBackMismatch;
-            }
-            if (!item->committed) {
-                m_error = jobError(QStringLiteral("The unit has not committed its %1").arg(name));
-                return JobFailure::NotCommitted;
-            }
-            return std::nullopt;
-        };
         using K = device::CredentialKind;
-        std::optional<JobFailure> bad =
-            check(K::CertificateChain, m_driver->storedDigest(K::CertificateChain, m_chainToWrite));
-        if (!bad && m_plan.injectTrust)
-            bad = check(K::TrustAnchors, m_driver->storedDigest(K::TrustAnchors, m_ctx.trustAnchorsToInject));
-        if (!bad && m_plan.serverKeygen)
-            bad = check(K::PrivateKey, m_serverKeyDigest);
-        if (bad)
-            return failStep(*bad, m_error);
+        QList<ReadBackExpectation> expected{
+            {K::CertificateChain, m_driver->storedDigest(K::CertificateChain, m_chainToWrite)}};
+        if (m_plan.injectTrust)
+            expected.append({K::TrustAnchors, m_driver->storedDigest(K::TrustAnchors, m_ctx.trustAnchorsToInject)});
+        if (m_plan.serverKeygen)
+            expected.append({K::PrivateKey, m_serverKeyDigest});
+        if (auto problem = checkReadBack(*r, expected))
+            return failStep(problem->failure, problem->error);
         if (const device::StoredItem *chain = r->find(K::CertificateChain); chain && !chain->content.isEmpty()) {
             auto stored = crypto::Certificate::listFromAny(chain->content);
             if (!stored || stored->isEmpty() || stored->first() != m_certificate)
@@ -766,36 +740,14 @@ void ProvisioningJob::runEst(std::function<est::EstReply *()> send, std::functio
 
 Result<void> ProvisioningJob::checkIssued(const crypto::Certificate &certificate) const
 {
-    if (certificate.isNull())
-        return fail(ErrorCode::Verification, QStringLiteral("The EST server returned no certificate"));
-    if (certificate.publicKeyDer() != m_expectedPublicKey && !m_expectedPublicKey.isEmpty())
-        return fail(ErrorCode::Verification, QStringLiteral("The issued certificate's public key is not the unit's"));
-    const auto fields = UnitTemplate::fields(m_identity, m_scan);
-    auto subject = UnitTemplate::subject(m_ctx.profile->enrollment.subjectTemplate, fields);
-    if (!subject)
-        return fail(subject.error());
-    if (certificate.subject() != *subject)
-        return fail(ErrorCode::Verification, QStringLiteral("The certificate names '%1', the profile requires '%2'")
-                                                 .arg(certificate.subject().toString(), subject->toString()));
-    auto sans = UnitTemplate::subjectAltNames(m_ctx.profile->enrollment.sanTemplates, fields);
-    if (!sans)
-        return fail(sans.error());
-    const QList<crypto::SubjectAltName> present = certificate.subjectAltNames();
-    for (const crypto::SubjectAltName &san : *sans) {
-        if (!present.contains(san))
-            return fail(ErrorCode::Verification,
-                        QStringLiteral("The certificate lacks the subjectAltName %1").arg(san.toString()));
-    }
-    return {};
+    return checkIssuedCertificate(certificate, m_expectedPublicKey, m_ctx.profile->enrollment,
+                                  UnitTemplate::fields(m_identity, m_scan));
 }
 
 void ProvisioningJob::noteCertificate(const crypto::Certificate &certificate, const QList<crypto::Certificate> &chain)
 {
     m_certificate = certificate;
-    // Leaf and intermediates go to the unit; a self-signed root is its trust anchor, not its chain.
-    m_chainToWrite = chain.isEmpty() ? QList<crypto::Certificate>{certificate} : chain;
-    if (m_chainToWrite.size() > 1 && m_chainToWrite.last().isSelfSigned())
-        m_chainToWrite.removeLast();
+    m_chainToWrite = chainForUnit(certificate, chain);
     m_record.certSerial = certificate.serialHex();
     m_record.certFingerprint = certificate.fingerprintSha256();
     m_record.certSubject = certificate.subject().toString();
