@@ -34,8 +34,10 @@ SecretBytes SecretBytes::copyOf(QByteArrayView data)
     SecretBytes s;
     if (data.isEmpty())
         return s;
-    s.m_data = std::make_unique<char[]>(static_cast<size_t>(data.size()));
+    // One byte more, always NUL: constData() is safe where a C string is expected (as QByteArray's is).
+    s.m_data = std::make_unique<char[]>(static_cast<size_t>(data.size()) + 1);
     std::memcpy(s.m_data.get(), data.data(), static_cast<size_t>(data.size()));
+    s.m_data[static_cast<size_t>(data.size())] = '\0';
     s.m_size = data.size();
     return s;
 }

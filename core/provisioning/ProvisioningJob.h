@@ -128,7 +128,10 @@ private:
     void doCommit();
     void doVerify();
     void doRecord();
+    /// Runs one EST operation with the profile's retries (back-off, deadline); `done` on success.
     void runEst(std::function<est::EstReply *()> send, std::function<void(est::EstReply *)> done);
+    void sendEst();
+    void onEstFinished(est::EstReply *reply);
     [[nodiscard]] Result<void> checkIssued(const crypto::Certificate &certificate) const;
     void noteCertificate(const crypto::Certificate &certificate, const QList<crypto::Certificate> &chain);
     void journal();
@@ -147,6 +150,9 @@ private:
     QPointer<est::EstReply> m_reply;
     QTimer m_retryTimer;
     int m_estAttempt = 0;
+    std::function<est::EstReply *()> m_estSend;
+    std::function<void(est::EstReply *)> m_estDone;
+    JobState m_estState = JobState::Detected;
     QElapsedTimer m_estStarted;
 
     // What the job learned
