@@ -64,8 +64,13 @@ ProvisioningJob::ProvisioningJob(JobContext context, device::DiscoveredDevice po
                                                 .arg(timeoutOf(m_state).count()));
         dispatch(JobEvent::TimedOut);
     });
-    m_retryTimer.setSingleShot(true);
-    connect(&m_retryTimer, &QTimer::timeout, this, &ProvisioningJob::sendEst);
+    m_est = new EstAttempts(p.est, this);
+    connect(m_est, &EstAttempts::retrying, this,
+            [this](int attempt, int maxAttempts, qint64 delayMs, const Error &error) {
+                qCInfo(lcJob) << m_port.id << "EST attempt" << attempt << "failed, retrying in" << delayMs
+                              << "ms:" << error.toString();
+                emit progress(0, 0, tr("EST server not answering; retry %1 of %2").arg(attempt).arg(maxAttempts - 1));
+            });
 
     connect(m_driver.get(), &device::DeviceDriver::progress, this, &ProvisioningJob::progress);
     connect(m_driver.get(), &device::DeviceDriver::connectionLost, this, [this](const Error &e) {
@@ -91,11 +96,7 @@ ProvisioningJob::~ProvisioningJob()
 {
     // Nothing below may call back into this half-destroyed job.
     m_destroying = true;
-    if (m_reply) {
-        m_reply->disconnect(this);
-        m_reply->cancel();
-        m_reply->deleteLater();
-    }
+    m_est->cancel();
     m_serverKey.clear();
     if (m_driver) {
         m_driver->disconnect(this);
@@ -178,13 +179,7 @@ void ProvisioningJob::dispatch(JobEvent event)
 void ProvisioningJob::apply(const JobTransition &t)
 {
     if (t.actions & CancelPending) {
-        m_retryTimer.stop();
-        if (m_reply) {
-            m_reply->disconnect(this);
-            m_reply->cancel();
-            m_reply->deleteLater();
-            m_reply = nullptr;
-        }
+        m_est->cancel();
         if (m_driver && m_driver->isBusy())
             m_driver->cancel();
     }
@@ -696,55 +691,11 @@ void ProvisioningJob::runEst(std::function<est::EstReply *()> send, std::functio
         return failStep(JobFailure::Configuration,
                         Error(ErrorCode::InvalidArgument, QStringLiteral("The station has no EST client")));
     }
-    // The operation lives in the job (not in a lambda that holds itself), so nothing outlives the job.
-    m_estSend = std::move(send);
-    m_estDone = std::move(done);
-    m_estState = m_state;
-    m_estAttempt = 0;
-    m_estStarted.start();
-    sendEst();
-}
-
-void ProvisioningJob::sendEst()
-{
-    if (m_state != m_estState || m_destroying || !m_estSend)
-        return;
-    ++m_estAttempt;
-    est::EstReply *reply = m_estSend();
-    m_reply = reply;
-    connect(reply, &est::EstReply::finished, this, [this, reply] { onEstFinished(reply); });
-}
-
-void ProvisioningJob::onEstFinished(est::EstReply *reply)
-{
-    reply->deleteLater();
-    if (m_reply == reply)
-        m_reply = nullptr;
-    if (m_state != m_estState || m_destroying)
-        return;
-    if (reply->isSuccess()) {
-        const auto done = std::exchange(m_estDone, nullptr);
-        m_estSend = nullptr;
-        return done(reply);
-    }
-    const Error error = reply->error();
-    const EstSettings &est = m_ctx.profile->est;
-    const auto backoff = est.retryBackoff * (1 << std::min(m_estAttempt - 1, 10));
-    const bool inTime = m_estStarted.elapsed() + backoff.count() <
-                        std::chrono::duration_cast<std::chrono::milliseconds>(est.pendingDeadline).count();
-    // An enrollment whose outcome is unknown is never sent again blindly (the CA may have issued).
-    if (error.isRetryable() && error.code != ErrorCode::OutcomeUnknown && m_estAttempt < est.retryAttempts && inTime) {
-        qCInfo(lcJob) << m_port.id << "EST attempt" << m_estAttempt << "failed, retrying in" << backoff.count()
-                      << "ms:" << error.toString();
-        emit progress(
-            0, 0,
-            QStringLiteral("EST server not answering; retry %1 of %2").arg(m_estAttempt).arg(est.retryAttempts - 1));
-        m_retryTimer.start(backoff);
-        return;
-    }
-    m_estSend = nullptr;
-    m_estDone = nullptr;
-    failStep(classifyFailure(m_state, error), error);
+    const JobState at = m_state;
+    m_est->run(std::move(send), std::move(done), [this, at](const Error &error) {
+        if (m_state == at && !m_destroying)
+            failStep(classifyFailure(m_state, error), error);
+    });
 }
 
 Result<void> ProvisioningJob::checkIssued(const crypto::Certificate &certificate) const

@@ -7,6 +7,7 @@
 // unit's read-back digests equal what was written and are committed.
 #pragma once
 
+#include "EstAttempts.h"
 #include "JobFailure.h"
 #include "JobMachine.h"
 #include "ProductProfile.h"
@@ -130,8 +131,6 @@ private:
     void doRecord();
     /// Runs one EST operation with the profile's retries (back-off, deadline); `done` on success.
     void runEst(std::function<est::EstReply *()> send, std::function<void(est::EstReply *)> done);
-    void sendEst();
-    void onEstFinished(est::EstReply *reply);
     [[nodiscard]] Result<void> checkIssued(const crypto::Certificate &certificate) const;
     void noteCertificate(const crypto::Certificate &certificate, const QList<crypto::Certificate> &chain);
     void journal();
@@ -147,13 +146,7 @@ private:
     JobState m_state = JobState::Detected;
     QTimer m_deadline;
     QElapsedTimer m_elapsed;
-    QPointer<est::EstReply> m_reply;
-    QTimer m_retryTimer;
-    int m_estAttempt = 0;
-    std::function<est::EstReply *()> m_estSend;
-    std::function<void(est::EstReply *)> m_estDone;
-    JobState m_estState = JobState::Detected;
-    QElapsedTimer m_estStarted;
+    EstAttempts *m_est = nullptr; ///< the EST operation in flight, with its retries
 
     // What the job learned
     device::DeviceIdentity m_identity;
