@@ -1,6 +1,7 @@
 #include "ProvisioningJob.h"
 
 #include "JobChecks.h"
+#include "SlotWriter.h"
 #include "UnitTemplate.h"
 
 #include "est/CsrAttributesPolicy.h"
@@ -97,6 +98,8 @@ ProvisioningJob::~ProvisioningJob()
     // Nothing below may call back into this half-destroyed job.
     m_destroying = true;
     m_est->cancel();
+    delete m_slotWriter;
+    m_slotWriter = nullptr;
     m_serverKey.clear();
     if (m_driver) {
         m_driver->disconnect(this);
@@ -180,6 +183,8 @@ void ProvisioningJob::apply(const JobTransition &t)
 {
     if (t.actions & CancelPending) {
         m_est->cancel();
+        delete m_slotWriter; // back to the main slot before anything else talks to the unit
+        m_slotWriter = nullptr;
         if (m_driver && m_driver->isBusy())
             m_driver->cancel();
     }
@@ -448,49 +453,20 @@ void ProvisioningJob::writeBootstrap(const crypto::PrivateKey &key, const crypto
     m_bootstrapCertificate = certificate;
     m_record.evidence = evidenceJson();
     journal();
-    const QList<crypto::Certificate> toWrite = chainForUnit(certificate, chain);
-    const qint64 mainSlot = m_driver->slot();
-    const qint64 bootstrapSlot = m_ctx.profile->inject.bootstrap.slot;
-    const QByteArray keyDigest = m_driver->storedKeyDigest(*pkcs8);
-    const QByteArray chainDigest = m_driver->storedDigest(device::CredentialKind::CertificateChain, toWrite);
-    auto secret = std::make_shared<crypto::SecretBytes>(std::move(*pkcs8));
-    // Whatever happens, the driver addresses the main slot again afterwards.
-    auto back = [this, mainSlot, secret] {
-        secret->clear();
-        if (m_driver)
-            m_driver->setSlot(mainSlot);
-    };
-    auto failed = [this, back](const Error &e) {
-        back();
-        failStep(classifyFailure(m_state, e), e);
-    };
-    m_driver->setSlot(bootstrapSlot);
-    m_driver->writePrivateKey(*secret, guarded<void>([=, this](Result<void> r) {
-        secret->clear();
-        if (!r)
-            return failed(r.error());
-        m_driver->writeCertificateChain(
-            toWrite, guarded<void>([=, this](Result<void> w) {
-                if (!w)
-                    return failed(w.error());
-                m_driver->commit(guarded<void>([=, this](Result<void> c) {
-                    if (!c)
-                        return failed(c.error());
-                    m_driver->readBack(guarded<device::StoredCredentials>([=,
-                                                                           this](Result<device::StoredCredentials> s) {
-                        if (!s)
-                            return failed(s.error());
-                        back();
-                        if (auto problem = checkReadBack(*s, {{device::CredentialKind::PrivateKey, keyDigest},
-                                                              {device::CredentialKind::CertificateChain, chainDigest}}))
-                            return failStep(problem->failure,
-                                            problem->error.withContext(
-                                                QStringLiteral("Bootstrap credential (slot %1)").arg(bootstrapSlot)));
-                        succeedStep();
-                    }));
-                }));
-            }));
-    }));
+    // A child of the job: a cancel or timeout destroys it, and the driver addresses the main slot again.
+    delete m_slotWriter;
+    m_slotWriter = new SlotWriter(m_driver.get(), m_ctx.profile->inject.bootstrap.slot, this);
+    const JobState at = m_state;
+    m_slotWriter->write(std::move(*pkcs8), chainForUnit(certificate, chain),
+                        [this, at](std::optional<ReadBackProblem> problem) {
+                            m_slotWriter->deleteLater();
+                            m_slotWriter = nullptr;
+                            if (m_state != at || m_destroying)
+                                return;
+                            if (problem)
+                                return failStep(problem->failure, problem->error);
+                            succeedStep();
+                        });
 }
 
 void ProvisioningJob::doGenerateKey()

@@ -39,6 +39,8 @@ class Manifest;
 
 namespace station::provisioning {
 
+class SlotWriter;
+
 /// What a job needs from the station; the station outlives its jobs.
 struct JobContext {
     const ProductProfile *profile = nullptr;
@@ -146,7 +148,8 @@ private:
     JobState m_state = JobState::Detected;
     QTimer m_deadline;
     QElapsedTimer m_elapsed;
-    EstAttempts *m_est = nullptr; ///< the EST operation in flight, with its retries
+    EstAttempts *m_est = nullptr;       ///< the EST operation in flight, with its retries
+    SlotWriter *m_slotWriter = nullptr; ///< the bootstrap credential's write, while it runs
 
     // What the job learned
     device::DeviceIdentity m_identity;
