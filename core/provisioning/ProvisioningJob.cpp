@@ -714,8 +714,6 @@ void ProvisioningJob::record()
             return;
         if (m_record.id != 0)
             return; // the row could not be sealed before (manifest failure): the next start seals it
-    }
-    if (!m_recordOpen) {
         // A unit that failed before it was identified still gets its row (port, time, cause).
         if (auto id = m_ctx.manifest->begin(m_record); !id) {
             m_result.message = operatorMessage(JobFailure::ManifestWrite, m_endedAt);
