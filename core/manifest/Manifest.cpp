@@ -451,14 +451,11 @@ Result<int> Manifest::sealAbandoned(const QString &serial)
     if (!owners)
         return fail(owners.error());
     QHash<qint64, QPair<QString, qint64>> owner;
-    for (;;) {
-        auto row = owners->step();
-        if (!row)
-            return fail(row.error());
-        if (!*row)
-            break;
-        owner.insert(owners->int64(0), {owners->text(1), owners->int64(2)});
-    }
+    if (auto r = owners->forEachRow([&owner](const SqliteStatement &row) {
+            owner.insert(row.int64(0), {row.text(1), row.int64(2)});
+        });
+        !r)
+        return fail(r.error());
     const QString host = QHostInfo::localHostName();
     int sealed = 0;
     for (const ManifestRecord &r : *open) {
@@ -492,14 +489,8 @@ Result<QList<ManifestRecord>> Manifest::select(const QString &where, const QList
     for (const auto &[name, value] : binds)
         stmt->bind(name.constData(), value);
     QList<ManifestRecord> out;
-    for (;;) {
-        auto row = stmt->step();
-        if (!row)
-            return fail(row.error());
-        if (!*row)
-            break;
-        out.append(readRecord(*stmt));
-    }
+    if (auto r = stmt->forEachRow([&out](const SqliteStatement &row) { out.append(readRecord(row)); }); !r)
+        return fail(r.error());
     return out;
 }
 
@@ -585,8 +576,8 @@ Result<std::optional<ManifestRecord>> Manifest::get(qint64 id) const
 
 Result<std::optional<ManifestRecord>> Manifest::latestForSerial(const QString &serial) const
 {
-    return firstOf(select(QStringLiteral("serial = :serial"), {{":serial", serial}},
-                          QStringLiteral("ORDER BY id DESC LIMIT 1")));
+    return firstOf(
+        select(QStringLiteral("serial = :serial"), {{":serial", serial}}, QStringLiteral("ORDER BY id DESC LIMIT 1")));
 }
 
 Result<std::optional<ManifestRecord>> Manifest::findPass(const QString &serial, const QString &publicKeySha256) const

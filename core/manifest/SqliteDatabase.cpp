@@ -66,6 +66,18 @@ Result<void> SqliteStatement::exec()
     }
 }
 
+Result<void> SqliteStatement::forEachRow(const std::function<void(const SqliteStatement &)> &row)
+{
+    for (;;) {
+        auto more = step();
+        if (!more)
+            return fail(more.error());
+        if (!*more)
+            return {};
+        row(*this);
+    }
+}
+
 void SqliteStatement::reset()
 {
     sqlite3_reset(m_stmt);

@@ -9,6 +9,7 @@
 #include <QString>
 #include <QVariant>
 
+#include <functional>
 #include <memory>
 
 struct sqlite3;
@@ -34,6 +35,8 @@ public:
     [[nodiscard]] Result<bool> step();
     /// Steps to completion (INSERT/UPDATE/DDL).
     [[nodiscard]] Result<void> exec();
+    /// Steps through every row, calling `row` for each (the statement is positioned on it).
+    [[nodiscard]] Result<void> forEachRow(const std::function<void(const SqliteStatement &)> &row);
     void reset();
 
     [[nodiscard]] qint64 int64(int column) const;

@@ -24,8 +24,8 @@ struct SmokeOptions {
     int maxMilliseconds = 8000;
     quint32 seed = 0x5eed1234;
     qsizetype maxInputSize = 64 * 1024;
-    QString corpus;               ///< subfolder of tests/fuzz/corpus/ to replay; empty: none
-    int maxCorpusFiles = 300;     ///< the smoke run stays short: at most this many corpus files ...
+    QString corpus;                   ///< subfolder of tests/fuzz/corpus/ to replay; empty: none
+    int maxCorpusFiles = 300;         ///< the smoke run stays short: at most this many corpus files ...
     int maxCorpusMilliseconds = 2000; ///< ... replayed for at most this long
 };
 

@@ -31,7 +31,8 @@ int fuzzBarcode(const uint8_t *data, size_t size)
 
     static const BarcodeRule gs1 = BarcodeRule::gs1();
     static const BarcodeRule plain = BarcodeRule::plain();
-    static const BarcodeRule regex = *BarcodeRule::regex(QStringLiteral("(?:ACME:)?(?<serial>SN-[0-9A-F]{4,16})(?:/[a-z]+)?"));
+    static const BarcodeRule regex =
+        *BarcodeRule::regex(QStringLiteral("(?:ACME:)?(?<serial>SN-[0-9A-F]{4,16})(?:/[a-z]+)?"));
 
     const auto g = gs1.parse(scanned);
     checkAccepted(g);

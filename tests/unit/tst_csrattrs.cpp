@@ -245,7 +245,7 @@ private slots:
     void oidArcs_atTheBound_roundTrip()
     {
         CsrAttributes attrs;
-        attrs.addOid(QStringLiteral("1.3.72057594037927936"));  // 2^56
+        attrs.addOid(QStringLiteral("1.3.72057594037927936")); // 2^56
         attrs.addOid(QStringLiteral("2.72057594037927936.7")); // 2^56 in the combined first subidentifier
         const QByteArray der = attrs.toDer();
         auto back = CsrAttributes::fromDer(der);

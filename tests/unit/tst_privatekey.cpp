@@ -284,7 +284,7 @@ private slots:
         // What callers get as a QByteArray must not co-own the buffer: a co-owner would keep the bytes
         // alive past clear() (wipe() must skip shared buffers), which is how copies survived.
         QByteArray lent = secret.borrow();
-        QVERIFY(lent.constData() == secret.constData()); // the secret's own bytes, not a copy (pointers)
+        QVERIFY(lent.constData() == secret.constData());              // the secret's own bytes, not a copy (pointers)
         QCOMPARE(qstrlen(secret.constData()), size_t(secret.size())); // NUL-terminated like a QByteArray
         QVERIFY2(lent.data_ptr().d_ptr() == nullptr, "the lent QByteArray co-owns the secret's buffer");
         QCOMPARE(secret.view(), QByteArrayView("0123456789abcdef-key-material"));
