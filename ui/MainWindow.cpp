@@ -8,10 +8,15 @@
 
 #include "provisioning/Station.h"
 
+#include "crypto/SecretBytes.h"
+
 #include <QAction>
 #include <QCloseEvent>
 #include <QHBoxLayout>
+#include <QInputDialog>
 #include <QLabel>
+#include <QLineEdit>
+#include <QPointer>
 #include <QPushButton>
 #include <QSettings>
 #include <QVBoxLayout>
@@ -131,6 +136,23 @@ void MainWindow::setStation(provisioning::Station *station, const QString &manif
         m_messages->setCondition(QStringLiteral("est"), MessageBar::Kind::Error,
                                  tr("The station cannot start: %1 %2").arg(e.message, e.remedy));
         m_shift->addEvent(tr("Station setup failed"));
+    });
+    // A passphrase the profile asks for once per start: a window-modal dialog opened without a nested
+    // event loop; the station waits for the answer.
+    connect(station, &Station::secretNeeded, this, [this, station](const QString &what) {
+        m_messages->setCondition(QStringLiteral("est"), MessageBar::Kind::Warning,
+                                 tr("The station needs the %1 to start.").arg(what));
+        auto *dialog = new QInputDialog(this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->setWindowTitle(tr("Station start"));
+        dialog->setLabelText(tr("Enter the %1:").arg(what));
+        dialog->setTextEchoMode(QLineEdit::Password);
+        QPointer<Station> target(station);
+        connect(dialog, &QInputDialog::textValueSelected, this, [target](const QString &text) {
+            if (target)
+                target->provideSecret(crypto::SecretBytes(text.toUtf8()));
+        });
+        dialog->open();
     });
     connect(station, &Station::notice, this, [this](const QString &text) {
         m_messages->setCondition(QStringLiteral("source"), MessageBar::Kind::Warning, text);

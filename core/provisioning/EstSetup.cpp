@@ -7,6 +7,8 @@
 #include "est/EstReply.h"
 #include "est/TrustBootstrap.h"
 
+#include <QScopeGuard>
+
 namespace station::provisioning {
 
 namespace {
@@ -98,9 +100,47 @@ Result<est::EstClientConfig> EstSetup::clientConfig(const ProductProfile &profil
     return c;
 }
 
+namespace {
+
+/// What the profile asks a person for at station start, or empty when nothing.
+QString askedSecret(const ProductProfile &profile)
+{
+    const EstSettings &e = profile.est;
+    if (!e.askPassphrase)
+        return {};
+    if (e.auth == AuthMode::ClientCertificate && e.passphraseEnv.isEmpty())
+        return QObject::tr("passphrase of the station's EST key");
+    if (e.auth == AuthMode::Basic && e.passwordEnv.isEmpty())
+        return QObject::tr("EST password");
+    return {};
+}
+
+} // namespace
+
+void EstSetup::provideSecret(crypto::SecretBytes secret)
+{
+    m_provided = std::move(secret);
+    prepare();
+}
+
 void EstSetup::prepare()
 {
-    auto config = clientConfig(m_profile, m_profile.est.url, m_askSecret);
+    const QString asked = askedSecret(m_profile);
+    if (!asked.isEmpty() && !m_askSecret && !m_provided) {
+        emit secretNeeded(asked);
+        return;
+    }
+    // An answer given through provideSecret() serves every client made now, then is wiped.
+    SecretPrompt prompt = m_askSecret;
+    if (m_provided)
+        prompt = [this](const QString &) -> Result<crypto::SecretBytes> { return m_provided->clone(); };
+    auto wipeAnswer = qScopeGuard([this] { m_provided.reset(); });
+    prepareWith(prompt);
+}
+
+void EstSetup::prepareWith(const SecretPrompt &prompt)
+{
+    auto config = clientConfig(m_profile, m_profile.est.url, prompt);
     if (!config) {
         emit failed(config.error());
         return;
@@ -115,7 +155,7 @@ void EstSetup::prepare()
     }
     m_client = new est::EstClient(std::move(*config), this);
     if (!m_profile.est.certAuthUrl.isEmpty()) {
-        auto enrollConfig = clientConfig(m_profile, m_profile.est.certAuthUrl, m_askSecret);
+        auto enrollConfig = clientConfig(m_profile, m_profile.est.certAuthUrl, prompt);
         if (!enrollConfig) {
             emit failed(enrollConfig.error());
             return;
@@ -123,7 +163,7 @@ void EstSetup::prepare()
         m_enrollClient = new est::EstClient(std::move(*enrollConfig), this);
     }
     if (m_profile.inject.bootstrap.enabled && !m_profile.inject.bootstrap.estUrl.isEmpty()) {
-        auto bootstrapConfig = clientConfig(m_profile, m_profile.inject.bootstrap.estUrl, m_askSecret);
+        auto bootstrapConfig = clientConfig(m_profile, m_profile.inject.bootstrap.estUrl, prompt);
         if (!bootstrapConfig) {
             emit failed(bootstrapConfig.error());
             return;

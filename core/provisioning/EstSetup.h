@@ -15,6 +15,7 @@
 #include <QObject>
 
 #include <functional>
+#include <optional>
 
 namespace station::est {
 class EstClient;
@@ -37,7 +38,10 @@ public:
                                                                    const SecretPrompt &askSecret);
 
     /// Creates the clients, bootstraps trust if configured and fetches the CA set; ready() or failed().
+    /// A profile that asks for a passphrase, without a synchronous prompt, first emits secretNeeded().
     void prepare();
+    /// The answer to secretNeeded(): preparation goes on with it (it is wiped once the clients hold it).
+    void provideSecret(crypto::SecretBytes secret);
 
     [[nodiscard]] est::EstClient *client() const { return m_client; }
     /// The client for certificate-authenticated calls (the profile's cert_auth_url, or client()).
@@ -53,15 +57,20 @@ public:
 
 signals:
     void ready();
+    /// The profile asks a person for `what` (e.g. the EST key's passphrase) once per station start: answer
+    /// with provideSecret(). Lets a GUI ask without a nested event loop.
+    void secretNeeded(const QString &what);
     void failed(const station::Error &error);
     /// Progress for the operator ("Fetching the CA certificates from ...").
     void status(const QString &text);
 
 private:
+    void prepareWith(const SecretPrompt &prompt);
     void fetchCaCerts();
 
     ProductProfile m_profile;
     SecretPrompt m_askSecret;
+    std::optional<crypto::SecretBytes> m_provided;
     est::EstClient *m_client = nullptr;
     est::EstClient *m_enrollClient = nullptr;
     est::EstClient *m_bootstrapClient = nullptr;

@@ -306,8 +306,8 @@ void readEst(Section &root, ProductProfile &p, const QString &baseDir)
                 a.problem(QStringLiteral("mode"), QStringLiteral("mtls needs client_cert + client_key, or client_p12 "
                                                                  "(one of the two)"));
         }
-        if (e.auth == AuthMode::Basic && (e.user.isEmpty() || e.passwordEnv.isEmpty()))
-            a.problem(QStringLiteral("mode"), QStringLiteral("basic needs user and password_env"));
+        if (e.auth == AuthMode::Basic && (e.user.isEmpty() || (e.passwordEnv.isEmpty() && !e.askPassphrase)))
+            a.problem(QStringLiteral("mode"), QStringLiteral("basic needs user and password_env (or ask_passphrase)"));
         if (e.user.contains(QLatin1Char(':')))
             a.problem(QStringLiteral("user"), QStringLiteral("cannot contain ':'"));
     }

@@ -17,6 +17,7 @@ Station::Station(ProductProfile profile, StationConfig config, device::DeviceSou
     m_est = new EstSetup(m_profile, std::move(askSecret), this);
     connect(m_est, &EstSetup::status, this, &Station::status);
     connect(m_est, &EstSetup::failed, this, &Station::setupFailed);
+    connect(m_est, &EstSetup::secretNeeded, this, &Station::secretNeeded);
     connect(m_est, &EstSetup::ready, this, [this] {
         m_ready = true;
         emit ready();
@@ -49,6 +50,11 @@ void Station::start()
         for (const device::DiscoveredDevice &d : m_source->devices())
             onArrived(d);
     }
+}
+
+void Station::provideSecret(crypto::SecretBytes secret)
+{
+    m_est->provideSecret(std::move(secret));
 }
 
 est::EstClient *Station::estClient() const

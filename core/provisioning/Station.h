@@ -68,6 +68,8 @@ public:
     /// Prepares EST (credentials, bootstrap, CA set), then takes units: ready() or setupFailed().
     void start();
     [[nodiscard]] bool isReady() const { return m_ready; }
+    /// The answer to secretNeeded() (a passphrase the profile asks for once per start).
+    void provideSecret(crypto::SecretBytes secret);
 
     /// A scanned label: starts the job of the unit it names.
     ScanAnswer scan(const QString &text);
@@ -90,6 +92,8 @@ public:
 signals:
     void ready();
     void setupFailed(const station::Error &error);
+    /// The profile asks a person for `what` before the station can start: answer with provideSecret().
+    void secretNeeded(const QString &what);
     void status(const QString &text);
     /// A slot was added (a new port) or changed.
     void slotAdded(int index);

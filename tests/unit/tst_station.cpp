@@ -374,6 +374,47 @@ private slots:
         QVERIFY(r->station->scan(QStringLiteral("FAKE-R")).message.contains(QStringLiteral("remove it")));
     }
 
+    void askedPassphrase_isRequestedBySignal_andTheStationStartsWithTheAnswer()
+    {
+        // No synchronous prompt (a GUI): the station asks by signal and waits for the answer.
+        ProductProfile p = profile(
+            {{QStringLiteral("est"),
+              QJsonObject{{QStringLiteral("url"), m_est->baseUrl().toString()},
+                          {QStringLiteral("trust"), QJsonObject{{QStringLiteral("file"), m_trust}}},
+                          {QStringLiteral("auth"), QJsonObject{{QStringLiteral("mode"), QStringLiteral("basic")},
+                                                               {QStringLiteral("user"), QStringLiteral("line1")},
+                                                               {QStringLiteral("ask_passphrase"), true}}},
+                          {QStringLiteral("csrattrs"), false}}}});
+        auto m = manifest::Manifest::open(m_dir.filePath(QStringLiteral("asked.sqlite")));
+        FakeDeviceSource source;
+        DriverProvider provider = [](const device::DiscoveredDevice &,
+                                     const ProductProfile &) -> Result<std::unique_ptr<device::DeviceDriver>> {
+            return std::unique_ptr<device::DeviceDriver>(
+                std::make_unique<FakeDeviceDriver>(unit(QStringLiteral("FAKE-ASK"))));
+        };
+        Station station(p, StationConfig{}, &source, provider, m->get());
+        QSignalSpy asked(&station, &Station::secretNeeded);
+        QSignalSpy ready(&station, &Station::ready);
+        station.start();
+        QCOMPARE(asked.size(), 1);
+        QVERIFY(asked.first().first().toString().contains(QStringLiteral("password")));
+        QTest::qWait(100);
+        QCOMPARE(ready.size(), 0);
+        station.provideSecret(crypto::SecretBytes(QByteArray("pass-1")));
+        QVERIFY(ready.wait(10000));
+        const int before = int(m_est->received().size());
+        QMap<int, JobResult> results;
+        connect(&station, &Station::jobFinished, this, [&results](int i, const JobResult &r) { results.insert(i, r); });
+        source.plug(QStringLiteral("/a"));
+        QTRY_VERIFY_WITH_TIMEOUT(results.contains(0), 10000);
+        QVERIFY2(results[0].passed(), qPrintable(results[0].detail));
+        bool sentTheAnswer = false;
+        for (qsizetype i = before; i < m_est->received().size(); ++i)
+            sentTheAnswer = sentTheAnswer || m_est->received()[i].request.header("authorization") ==
+                                                 "Basic " + QByteArray("line1:pass-1").toBase64();
+        QVERIFY(sentTheAnswer);
+    }
+
     void stationDestroyedMidJob_callsNothingBack()
     {
         auto r = rig(profile());
