@@ -57,13 +57,7 @@ Result<bool> SqliteStatement::step()
 
 Result<void> SqliteStatement::exec()
 {
-    for (;;) {
-        auto more = step();
-        if (!more)
-            return fail(more.error());
-        if (!*more)
-            return {};
-    }
+    return forEachRow([](const SqliteStatement &) {});
 }
 
 Result<void> SqliteStatement::forEachRow(const std::function<void(const SqliteStatement &)> &row)
