@@ -540,6 +540,9 @@ Where whereOf(const ManifestQuery &q)
         w.clauses << QStringLiteral("serial = :serial");
         w.binds.append({":serial", q.serial});
     }
+    if (q.latestPerSerial)
+        w.clauses << QStringLiteral("seq IS NOT NULL AND NOT EXISTS (SELECT 1 FROM attempts later WHERE "
+                                    "later.serial = attempts.serial AND later.seq > attempts.seq)");
     return w;
 }
 

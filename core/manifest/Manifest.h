@@ -27,6 +27,8 @@ struct ManifestQuery {
     qint64 beforeId = 0;            ///< rows with id < beforeId (0 = no bound); with newestFirst
     bool newestFirst = false;
     int limit = 1000;
+    /// Only each serial's last finished attempt (what a unit's record in a DMS should reflect).
+    bool latestPerSerial = false;
 };
 
 struct ChainProblem {
