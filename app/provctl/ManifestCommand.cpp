@@ -27,7 +27,11 @@ void printUsage(QTextStream &s)
          "       provctl manifest export --format csv|json|lamassu --out FILE [--since ISO8601] [--status S]\n"
          "                               [--serial S] [--only-not-exported] [--profile FILE] [--dms-id ID]\n"
          "                               [--sign-cert FILE --sign-key FILE | --sign-p12 FILE] [--sign-pass-env VAR]\n"
-         "       provctl manifest verify-export FILE [--signature FILE.p7s] [--trust CA.pem]\n\n"
+         "       provctl manifest verify-export FILE [--signature FILE.p7s] [--trust CA.pem]\n"
+         "       provctl manifest upload    --dms-url URL --dms-id ID (--token-env VAR | --oidc-token-url URL\n"
+         "                                  --client-id ID --client-secret-env VAR) [--trust CA.pem] [--dry-run]\n"
+         "                                  [--jobs N] [--profile FILE] [--since ISO8601] [--status S]\n"
+         "       provctl manifest reconcile --dms-url URL --dms-id ID (token options as for upload) [--trust CA.pem]\n\n"
          "The manifest is one SQLite file per station (default "
       << Manifest::defaultPath()
       << ").\nverify walks the hash chain of the finished rows and names every row that was edited, deleted,\n"
@@ -226,6 +230,10 @@ int runManifest(const QStringList &args)
         return runExport(rest, out, err);
     if (sub == QLatin1String("verify-export"))
         return runVerifyExport(rest, out, err);
+    if (sub == QLatin1String("upload"))
+        return runUpload(rest, out, err);
+    if (sub == QLatin1String("reconcile"))
+        return runReconcile(rest, out, err);
     err << "provctl manifest: unknown subcommand '" << sub << "'\n";
     printUsage(err);
     return 2;

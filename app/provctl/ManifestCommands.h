@@ -16,6 +16,8 @@ namespace station::cli {
 
 int runExport(const QStringList &args, QTextStream &out, QTextStream &err);
 int runVerifyExport(const QStringList &args, QTextStream &out, QTextStream &err);
+int runUpload(const QStringList &args, QTextStream &out, QTextStream &err);
+int runReconcile(const QStringList &args, QTextStream &out, QTextStream &err);
 
 /// --manifest, --since, --status, --serial, --profile, --dms-id.
 void addSelectionOptions(QCommandLineParser &parser);
