@@ -9,7 +9,10 @@
 
 #include "crypto/Certificate.h"
 #include "crypto/CertificateRequest.h"
+#include "crypto/Encoding.h"
+#include "crypto/Pkcs7.h"
 #include "crypto/PrivateKey.h"
+#include "est/EstClient.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -21,6 +24,9 @@
 #include <QSslConfiguration>
 #include <QTest>
 
+#include <QDeadlineTimer>
+
+#include <memory>
 #include <optional>
 
 namespace station::test::lamassu {
@@ -186,5 +192,79 @@ inline QJsonObject deviceBody(const QString &id, const QString &dmsId = QStringL
                        {QStringLiteral("icon"), QStringLiteral("CgSmartphoneChip")},
                        {QStringLiteral("icon_color"), QStringLiteral("#25ee32-#222222")}};
 }
+
+inline QByteArray b64(const crypto::CertificateRequest &csr)
+{
+    return csr.toDer().toBase64();
+}
+
+/// The "err" of a Lamassu JSON error answer.
+inline QString errOf(const std::optional<RawResponse> &r)
+{
+    return r ? jsonObject(r->body).value(QStringLiteral("err")).toString() : QStringLiteral("<no answer>");
+}
+
+/// The certificates of a base64 certs-only answer.
+inline QList<crypto::Certificate> certsOf(const QByteArray &body)
+{
+    auto der = crypto::Encoding::decodeBase64(body);
+    if (!der)
+        return {};
+    auto certs = crypto::Pkcs7::parseCertsOnly(*der);
+    return certs ? *certs : QList<crypto::Certificate>{};
+}
+
+inline bool waitFinished(est::EstReply *reply, int timeoutMs = 30000)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    while (!reply->isFinished() && !deadline.hasExpired())
+        QTest::qWait(5);
+    return reply->isFinished();
+}
+
+/// A started stand-in with its bootstrap credential, and EST requests against its DMS.
+class EstHarness
+{
+protected:
+    inline static const QByteArray kEst = QByteArrayLiteral("/api/dmsmanager/.well-known/est/factory-dms/");
+
+    std::unique_ptr<LamassuStandIn> m_lamassu;
+    Identity m_bootstrap;
+
+    [[nodiscard]] bool startStandIn()
+    {
+        m_lamassu = std::make_unique<LamassuStandIn>();
+        if (!m_lamassu->start())
+            return false;
+        m_bootstrap = bootstrapOf(*m_lamassu);
+        return !m_bootstrap.key.isNull();
+    }
+
+    std::optional<RawResponse> post(const QByteArray &operation, const QByteArray &body, const Identity *client,
+                                    const QByteArray &extraHeaders = {})
+    {
+        return rawExchange(*m_lamassu, estPost(kEst + operation, body, extraHeaders), client);
+    }
+
+    std::optional<RawResponse> enroll(const QString &subject, const Identity *client,
+                                      crypto::PrivateKey *keyOut = nullptr, const QByteArray &extraHeaders = {})
+    {
+        return post("simpleenroll", b64(makeCsr(subject, keyOut)), client, extraHeaders);
+    }
+
+    [[nodiscard]] bool preRegister(const QString &id) { return m_lamassu->addDevice(deviceBody(id)); }
+
+    [[nodiscard]] est::EstClientConfig clientConfig(const Identity &identity) const
+    {
+        est::EstClientConfig c;
+        c.baseUrl = m_lamassu->estUrl();
+        c.trustAnchors = {pemCert(m_lamassu->serverCaPem())};
+        c.proxyMode = est::EstProxyMode::None;
+        c.requestTimeout = std::chrono::seconds(20);
+        c.auth = est::EstAuthMode::ClientCertificate;
+        c.clientIdentity = *est::ClientIdentity::fromMemory(identity.certificate, identity.key);
+        return c;
+    }
+};
 
 } // namespace station::test::lamassu
