@@ -152,7 +152,7 @@ void DmsApi::send(const QByteArray &method, const QString &path, const QByteArra
                     reply->deleteLater();
                     DmsAnswer a;
                     a.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-                    a.body = reply->read(DmsAnswer::kMaxBody);
+                    a.body = reply->isOpen() ? reply->read(DmsAnswer::kMaxBody) : QByteArray();
                     if (a.status == 0) {
                         a.networkError = reply->errorString();
                         a.timedOut = reply->error() == QNetworkReply::OperationCanceledError;

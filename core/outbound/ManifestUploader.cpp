@@ -58,10 +58,16 @@ void ManifestUploader::checkDms(int attempt)
                                QStringLiteral("The DMS refused the credentials (%1)").arg(a.describe()), {},
                                QStringLiteral("The token must belong to a client with the pki-admin role; check "
                                               "--token-env or the OIDC client settings.")));
-        if (a.status == 404 || a.errorText().contains(QStringLiteral("not found"), Qt::CaseInsensitive))
+        // Lamassu answers an unknown DMS id with 500 and an empty error object ({}): its not-found error
+        // does not survive the JSON encoding. A 500 with a reason is a real server error.
+        const QString said = a.errorText();
+        const bool opaque500 = a.status == 500 && (said.isEmpty() || said == QLatin1String("{}"));
+        if (a.status == 404 || opaque500 || said.contains(QStringLiteral("not found"), Qt::CaseInsensitive))
             return abort(Error(ErrorCode::NotFound,
-                               QStringLiteral("The DMS '%1' does not exist at %2").arg(m_upload.dmsId, where), {},
-                               QStringLiteral("Check --dms-id (the DMS's id in the Lamassu console, not its name).")));
+                               QStringLiteral("The DMS '%1' does not exist at %2 (%3)")
+                                   .arg(m_upload.dmsId, where, a.describe()),
+                               {}, QStringLiteral("Check --dms-id (the DMS's id in the Lamassu console, not its name); "
+                                                  "nothing was uploaded.")));
         abort(Error(a.transient() ? ErrorCode::Network : ErrorCode::Http,
                     QStringLiteral("Cannot read the DMS '%1' at %2: %3").arg(m_upload.dmsId, where, a.describe()), {},
                     QStringLiteral("Check --dms-url, --trust and the network; nothing was uploaded.")));
