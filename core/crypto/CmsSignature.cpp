@@ -52,39 +52,45 @@ QDateTime signingTimeOf(CMS_ContentInfo *cms)
                      Qt::UTC);
 }
 
-Result<CmsPtr> readSignature(const QString &signaturePath)
+Result<CmsPtr> parseSignature(QByteArray bytes, const QString &name)
 {
-    QFile f(signaturePath);
-    if (!f.open(QIODevice::ReadOnly))
-        return fail(ErrorCode::Io, QStringLiteral("Cannot read the signature %1: %2").arg(signaturePath, f.errorString()),
-                    {}, QStringLiteral("Give the .p7s file written with the export."));
-    constexpr qint64 kMaxSignature = 1024 * 1024; // a signature with its chain is a few KiB
-    if (f.size() > kMaxSignature)
-        return fail(ErrorCode::Parse, QStringLiteral("%1 is too large to be a signature").arg(signaturePath));
-    QByteArray bytes = f.readAll();
     if (bytes.trimmed().startsWith("-----BEGIN")) {
         // PEM ("CMS" or "PKCS7" label): the DER inside.
         BioPtr pem = memoryBio(bytes);
-        char *name = nullptr;
+        char *label = nullptr;
         char *header = nullptr;
         unsigned char *data = nullptr;
         long len = 0;
-        if (PEM_read_bio(pem.get(), &name, &header, &data, &len) != 1)
-            return fail(takeOpenSslError(QStringLiteral("%1 is not a CMS signature").arg(signaturePath),
-                                         ErrorCode::Parse));
+        if (PEM_read_bio(pem.get(), &label, &header, &data, &len) != 1)
+            return fail(takeOpenSslError(QStringLiteral("%1 is not a CMS signature").arg(name), ErrorCode::Parse));
         bytes = QByteArray(reinterpret_cast<const char *>(data), int(len));
-        OPENSSL_free(name);
+        OPENSSL_free(label);
         OPENSSL_free(header);
         OPENSSL_free(data);
     }
     BioPtr in = memoryBio(bytes);
     CmsPtr cms(d2i_CMS_bio(in.get(), nullptr));
     if (!cms)
-        return fail(takeOpenSslError(QStringLiteral("%1 is not a CMS signature").arg(signaturePath), ErrorCode::Parse));
+        return fail(takeOpenSslError(QStringLiteral("%1 is not a CMS signature").arg(name), ErrorCode::Parse));
     if (OBJ_obj2nid(CMS_get0_type(cms.get())) != NID_pkcs7_signed)
-        return fail(ErrorCode::Parse, QStringLiteral("%1 is a CMS object but not a signature").arg(signaturePath));
+        return fail(ErrorCode::Parse, QStringLiteral("%1 is a CMS object but not a signature").arg(name));
     return cms;
 }
+
+Result<CmsPtr> readSignature(const QString &signaturePath)
+{
+    QFile f(signaturePath);
+    if (!f.open(QIODevice::ReadOnly))
+        return fail(ErrorCode::Io, QStringLiteral("Cannot read the signature %1: %2").arg(signaturePath, f.errorString()),
+                    {}, QStringLiteral("Give the .p7s file written with the export."));
+    if (f.size() > CmsSignature::kMaxSignatureBytes)
+        return fail(ErrorCode::Parse, QStringLiteral("%1 is too large to be a signature").arg(signaturePath));
+    return parseSignature(f.readAll(), signaturePath);
+}
+
+/// Checks `cms` over the bytes of `data`; `what` names the signed content in messages.
+Result<SignatureCheck> verifyOver(CMS_ContentInfo *cms, BIO *data, const QString &what,
+                                  const QList<Certificate> &trustAnchors);
 
 } // namespace
 
@@ -136,12 +142,32 @@ Result<SignatureCheck> CmsSignature::verifyFile(const QString &dataPath, const Q
     auto data = openFileBio(dataPath);
     if (!data)
         return fail(data.error());
+    return verifyOver(cms->get(), data->get(), dataPath, trustAnchors);
+}
+
+Result<SignatureCheck> CmsSignature::verifyBytes(const QByteArray &data, const QByteArray &signature,
+                                                 const QList<Certificate> &trustAnchors)
+{
+    if (signature.size() > kMaxSignatureBytes)
+        return fail(ErrorCode::Parse, QStringLiteral("The signature is too large to be one"));
+    auto cms = parseSignature(signature, QStringLiteral("The signature"));
+    if (!cms)
+        return fail(cms.error());
+    BioPtr in = memoryBio(data);
+    return verifyOver(cms->get(), in.get(), QStringLiteral("The data"), trustAnchors);
+}
+
+namespace {
+
+Result<SignatureCheck> verifyOver(CMS_ContentInfo *cms, BIO *data, const QString &dataPath,
+                                  const QList<Certificate> &trustAnchors)
+{
     X509StorePtr store(X509_STORE_new());
     for (const Certificate &c : trustAnchors)
         X509_STORE_add_cert(store.get(), c.native());
     const bool checkSigner = !trustAnchors.isEmpty();
     clearOpenSslErrors();
-    const int ok = CMS_verify(cms->get(), nullptr, store.get(), data->get(), nullptr,
+    const int ok = CMS_verify(cms, nullptr, store.get(), data, nullptr,
                               CMS_BINARY | (checkSigner ? 0 : CMS_NO_SIGNER_CERT_VERIFY));
     if (ok != 1) {
         const unsigned long e = ERR_peek_last_error();
@@ -162,13 +188,13 @@ Result<SignatureCheck> CmsSignature::verifyFile(const QString &dataPath, const Q
     }
     SignatureCheck check;
     check.signerTrusted = checkSigner;
-    X509StackViewPtr signers(CMS_get0_signers(cms->get()));
+    X509StackViewPtr signers(CMS_get0_signers(cms));
     if (signers && sk_X509_num(signers.get()) > 0) {
         X509 *s = sk_X509_value(signers.get(), 0);
         X509_up_ref(s);
         check.signer = Certificate::adopt(s);
     }
-    if (STACK_OF(X509) *all = CMS_get1_certs(cms->get())) {
+    if (STACK_OF(X509) *all = CMS_get1_certs(cms)) {
         for (int i = 0; i < sk_X509_num(all); ++i) {
             X509 *c = sk_X509_value(all, i);
             X509_up_ref(c);
@@ -176,8 +202,10 @@ Result<SignatureCheck> CmsSignature::verifyFile(const QString &dataPath, const Q
         }
         sk_X509_pop_free(all, X509_free);
     }
-    check.signingTime = signingTimeOf(cms->get());
+    check.signingTime = signingTimeOf(cms);
     return check;
 }
+
+} // namespace
 
 } // namespace station::crypto

@@ -25,6 +25,9 @@ struct SignatureCheck {
 class CmsSignature
 {
 public:
+    /// A signature with its chain is a few KiB; anything larger is refused before parsing.
+    static constexpr qint64 kMaxSignatureBytes = 1024 * 1024;
+
     /// Signs `dataPath` with `key` (SHA-256) and writes the DER signature to `signaturePath` atomically.
     [[nodiscard]] static Result<void> signFile(const QString &dataPath, const QString &signaturePath,
                                                const Certificate &signer, const PrivateKey &key,
@@ -36,6 +39,9 @@ public:
     /// Verification errors that say which.
     [[nodiscard]] static Result<SignatureCheck> verifyFile(const QString &dataPath, const QString &signaturePath,
                                                            const QList<Certificate> &trustAnchors = {});
+    /// verifyFile over bytes in memory (a received signature, the fuzz target).
+    [[nodiscard]] static Result<SignatureCheck> verifyBytes(const QByteArray &data, const QByteArray &signature,
+                                                            const QList<Certificate> &trustAnchors = {});
 };
 
 } // namespace station::crypto
