@@ -42,7 +42,7 @@ private Q_SLOTS:
         const QtMessageHandler before = qInstallMessageHandler(recordingHandler);
         {
             auto log = LogFile::install(path);
-            QVERIFY2(log.has_value(), qPrintable(log.error().toString()));
+            QVERIFY2(log.has_value(), log ? "" : qPrintable(log.error().toString()));
             QCOMPARE((*log)->path(), path);
             qCWarning(lcTest) << "the EST server refused unit" << 7;
             qCCritical(lcTest, "second line");
