@@ -32,8 +32,8 @@ Result<std::unique_ptr<LogFile>> LogFile::install(const QString &path, qint64 ro
 {
     const QString remedy = QStringLiteral("Check that the folder exists, is writable and the disk is not full");
     if (!QDir().mkpath(QFileInfo(path).absolutePath()))
-        return fail(ErrorCode::Io, QStringLiteral("Cannot create the log folder %1").arg(QFileInfo(path).absolutePath()),
-                    {}, remedy);
+        return fail(ErrorCode::Io,
+                    QStringLiteral("Cannot create the log folder %1").arg(QFileInfo(path).absolutePath()), {}, remedy);
     if (QFileInfo(path).size() > rotateAtBytes) {
         const QString old = path + QStringLiteral(".1");
         QFile::remove(old);
@@ -41,8 +41,8 @@ Result<std::unique_ptr<LogFile>> LogFile::install(const QString &path, qint64 ro
     }
     std::unique_ptr<LogFile> log(new LogFile(path));
     if (!log->m_file.open(QIODevice::WriteOnly | QIODevice::Append | QIODevice::Text))
-        return fail(ErrorCode::Io, QStringLiteral("Cannot write the log file %1").arg(path),
-                    log->m_file.errorString(), remedy);
+        return fail(ErrorCode::Io, QStringLiteral("Cannot write the log file %1").arg(path), log->m_file.errorString(),
+                    remedy);
     LogFile *expected = nullptr;
     if (!g_installed.compare_exchange_strong(expected, log.get()))
         return fail(ErrorCode::Internal, QStringLiteral("A log file is already installed (%1)").arg(expected->path()));

@@ -24,7 +24,7 @@ public:
     /// Opens (creating its folder) and installs the log at `path`; fails with an Io error when the file
     /// cannot be written, and then nothing is installed.
     [[nodiscard]] static Result<std::unique_ptr<LogFile>> install(const QString &path,
-                                                                   qint64 rotateAtBytes = kDefaultRotateBytes);
+                                                                  qint64 rotateAtBytes = kDefaultRotateBytes);
     ~LogFile();
     LogFile(const LogFile &) = delete;
     LogFile &operator=(const LogFile &) = delete;

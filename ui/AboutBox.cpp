@@ -30,8 +30,8 @@ QMessageBox *showAboutBox(QWidget *parent, const QString &manifestPath, const QS
 {
     auto *box = new QMessageBox(parent);
     box->setAttribute(Qt::WA_DeleteOnClose);
-    box->setWindowTitle(QCoreApplication::translate("station::ui::AboutBox", "About %1")
-                            .arg(QString::fromLatin1(kProductName)));
+    box->setWindowTitle(
+        QCoreApplication::translate("station::ui::AboutBox", "About %1").arg(QString::fromLatin1(kProductName)));
     box->setTextFormat(Qt::RichText);
     box->setText(aboutText(manifestPath, settingsPath));
     box->setTextInteractionFlags(Qt::TextSelectableByMouse); // paths can be copied into a ticket

@@ -68,9 +68,10 @@ QProcessEnvironment aptEnvironment()
 Run apt(const QStringList &args)
 {
     // Waits for dpkg's lock instead of failing when another apt runs on the machine.
-    return run(QStringLiteral("apt-get"), QStringList{QStringLiteral("-y"), QStringLiteral("-q"),
-                                                      QStringLiteral("-o"), QStringLiteral("DPkg::Lock::Timeout=300")} +
-                                              args,
+    return run(QStringLiteral("apt-get"),
+               QStringList{QStringLiteral("-y"), QStringLiteral("-q"), QStringLiteral("-o"),
+                           QStringLiteral("DPkg::Lock::Timeout=300")} +
+                   args,
                600000, aptEnvironment());
 }
 
@@ -183,8 +184,9 @@ private Q_SLOTS:
         QVERIFY2(r.code == 0, r.all().constData());
         const QStringList debs = QDir(path(QStringLiteral("pkg"))).entryList({QStringLiteral("*.deb")}, QDir::Files);
         QCOMPARE(debs.size(), 1);
-        QVERIFY2(debs[0].startsWith(kPackage + QLatin1Char('_') + QStringLiteral(STATION_DEB_VERSION) + QLatin1Char('_')),
-                 qPrintable(debs[0]));
+        QVERIFY2(
+            debs[0].startsWith(kPackage + QLatin1Char('_') + QStringLiteral(STATION_DEB_VERSION) + QLatin1Char('_')),
+            qPrintable(debs[0]));
         m_deb = path(QStringLiteral("pkg/") + debs[0]);
 
         const Run info = run(QStringLiteral("dpkg-deb"), {QStringLiteral("--field"), m_deb, QStringLiteral("Depends")});
@@ -193,8 +195,10 @@ private Q_SLOTS:
         // dpkg-shlibdeps' work (versioned library packages), plus what it cannot see.
         for (const char *dep : {"libqt6core6 (>=", "libqt6widgets6 (>=", "libqt6serialport6 (>=", "libssl3 (>=",
                                 "libsqlite3-0 (>=", "libusb-1.0-0 (>=", "libc6 (>=", "adduser", "qt6-qpa-plugins"})
-            QVERIFY2(depends.contains(dep), qPrintable(QStringLiteral("%1 not in Depends: %2")
-                                                          .arg(QString::fromLatin1(dep), QString::fromUtf8(depends))));
+            QVERIFY2(
+                depends.contains(dep),
+                qPrintable(
+                    QStringLiteral("%1 not in Depends: %2").arg(QString::fromLatin1(dep), QString::fromUtf8(depends))));
 
         m_tree = path(QStringLiteral("tree"));
         QCOMPARE(run(QStringLiteral("dpkg-deb"), {QStringLiteral("-x"), m_deb, m_tree}).code, 0);
@@ -205,7 +209,8 @@ private Q_SLOTS:
               QStringLiteral("/usr/share/icons/hicolor/scalable/apps/provstation.svg"),
               QStringLiteral("/usr/share/icons/hicolor/48x48/apps/provstation.png"),
               QStringLiteral("/usr/share/icons/hicolor/256x256/apps/provstation.png"),
-              QStringLiteral("/usr/share/man/man1/provctl.1.gz"), QStringLiteral("/usr/share/man/man1/provstation.1.gz"),
+              QStringLiteral("/usr/share/man/man1/provctl.1.gz"),
+              QStringLiteral("/usr/share/man/man1/provstation.1.gz"),
               QStringLiteral("/usr/share/doc/") + kPackage + QStringLiteral("/copyright"),
               QStringLiteral("/usr/share/doc/") + kPackage + QStringLiteral("/changelog.Debian.gz"),
               QStringLiteral("/usr/lib/udev/rules.d/70-provstation.rules"),
@@ -270,10 +275,10 @@ private Q_SLOTS:
         }
         if (QStandardPaths::findExecutable(QStringLiteral("lintian")).isEmpty())
             QSKIP("lintian is not installed (installer/install-deps.sh installs it)");
-        const Run l = run(QStringLiteral("lintian"),
-                          {QStringLiteral("--fail-on"), QStringLiteral("error"), QStringLiteral("--no-tag-display-limit"),
-                           m_deb},
-                          600000);
+        const Run l =
+            run(QStringLiteral("lintian"),
+                {QStringLiteral("--fail-on"), QStringLiteral("error"), QStringLiteral("--no-tag-display-limit"), m_deb},
+                600000);
         // Warnings are printed for the log; the README explains the ones that remain.
         qInfo("lintian: %s", l.out.isEmpty() ? "no tags" : l.out.constData());
         QVERIFY2(l.code == 0 && !l.out.contains("E: "), l.all().constData());
@@ -299,7 +304,8 @@ private Q_SLOTS:
         const Run v = run(QStringLiteral("/usr/bin/provctl"), {QStringLiteral("--version")}, 30000, userEnvironment());
         QCOMPARE(v.code, 0);
         QCOMPARE(v.out.trimmed(), QByteArray("provctl ") + station::kVersion);
-        const Run g = run(QStringLiteral("/usr/bin/provstation"), {QStringLiteral("--version")}, 30000, userEnvironment());
+        const Run g =
+            run(QStringLiteral("/usr/bin/provstation"), {QStringLiteral("--version")}, 30000, userEnvironment());
         QCOMPARE(g.code, 0);
         QVERIFY2(g.out.contains(station::kVersion), g.all().constData());
         // The man page is the installed program's: every command `provctl --help` lists has its section.
@@ -374,11 +380,12 @@ private Q_SLOTS:
 
         QProcessEnvironment provisionEnv = env;
         provisionEnv.insert(QStringLiteral("PROVSTATION_EST_PASSWORD"), password);
-        const Run p = run(QStringLiteral("/usr/bin/provctl"),
-                          {QStringLiteral("provision"), QStringLiteral("--profile"), profilePath, QStringLiteral("--port"),
-                           link, QStringLiteral("--barcode"), QStringLiteral("(01)09506000134352(21)") + serial,
-                           QStringLiteral("--operator"), QStringLiteral("package-test")},
-                          120000, provisionEnv);
+        const Run p =
+            run(QStringLiteral("/usr/bin/provctl"),
+                {QStringLiteral("provision"), QStringLiteral("--profile"), profilePath, QStringLiteral("--port"), link,
+                 QStringLiteral("--barcode"), QStringLiteral("(01)09506000134352(21)") + serial,
+                 QStringLiteral("--operator"), QStringLiteral("package-test")},
+                120000, provisionEnv);
         QVERIFY2(p.code == 0 && p.out.startsWith("PASS"), p.all().constData());
         QVERIFY(p.out.contains(serial.toUtf8()));
 

@@ -61,9 +61,9 @@ private Q_SLOTS:
                     .isValid());
         QVERIFY(lines[1].endsWith(" critical station.test.logfile: second line"));
         QVERIFY(lines[2].endsWith(" warning station.test.logfile: third line"));
-        QCOMPARE(g_seenByPrevious, (QStringList{QStringLiteral("the EST server refused unit 7"),
-                                                QStringLiteral("second line"), QStringLiteral("third line"),
-                                                QStringLiteral("after destruction")}));
+        QCOMPARE(g_seenByPrevious,
+                 (QStringList{QStringLiteral("the EST server refused unit 7"), QStringLiteral("second line"),
+                              QStringLiteral("third line"), QStringLiteral("after destruction")}));
     }
 
     void tooLargeLog_isKeptAsDotOne_andANewOneStarts()
