@@ -3,7 +3,8 @@
 // provctl provision of a simulated unit with a shipped sample profile, provstation --demo offscreen —
 // then purged: every file the package installed is gone, and so is the operators' group, while the
 // user's manifest, settings and log stay (a package never deletes a user's files). Needs root and apt;
-// skipped otherwise, and when the package is installed already (the test would remove it).
+// skipped otherwise, and when the package is installed already (the test would remove it). One run at a
+// time per machine (a lock file in /run/lock), whichever build tree it comes from.
 #include "StationVersion.h"
 
 #include <QCryptographicHash>
@@ -15,12 +16,15 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLockFile>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSslCertificate>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <memory>
 
 #include <unistd.h>
 
@@ -122,10 +126,12 @@ class TestPackageDeb : public QObject
     Q_OBJECT
 
     QTemporaryDir m_dir;
+    std::unique_ptr<QLockFile> m_lock; ///< one package test per machine, across build trees and worktrees
     QString m_deb;
     QString m_tree; ///< the package's files, unpacked for inspection
     QStringList m_installedPaths;
     bool m_installed = false;
+    bool m_touchedDpkg = false; ///< apt-get install ran: purge at the end whatever state it left
 
     QString path(const QString &name) const { return m_dir.filePath(name); }
 
@@ -144,13 +150,15 @@ class TestPackageDeb : public QObject
 
     void purge()
     {
-        if (!m_installed)
+        if (!m_touchedDpkg)
             return;
         const Run r = apt({QStringLiteral("purge"), kPackage});
-        if (r.code == 0)
+        if (r.code == 0) {
             m_installed = false;
-        else
+            m_touchedDpkg = false;
+        } else {
             qWarning("apt-get purge %s failed: %s", qPrintable(kPackage), r.all().constData());
+        }
     }
 
 private Q_SLOTS:
@@ -161,6 +169,10 @@ private Q_SLOTS:
         if (QStandardPaths::findExecutable(QStringLiteral("apt-get")).isEmpty() ||
             QStandardPaths::findExecutable(QStringLiteral("dpkg-deb")).isEmpty())
             QSKIP("needs apt-get and dpkg-deb (a Debian system)");
+        const QString lockDir =
+            QFileInfo(QStringLiteral("/run/lock")).isWritable() ? QStringLiteral("/run/lock") : QDir::tempPath();
+        m_lock = std::make_unique<QLockFile>(lockDir + QStringLiteral("/provisioning-station-package-test.lock"));
+        QVERIFY2(m_lock->tryLock(20 * 60 * 1000), "another package test kept the machine's lock for 20 minutes");
         if (packageInstalled())
             QSKIP("provisioning-station is installed on this machine already and the test would remove it; "
                   "remove it first (apt-get purge provisioning-station) to run this test");
@@ -287,6 +299,7 @@ private Q_SLOTS:
     void install_aptInstallsIt_createsTheGroup()
     {
         QVERIFY(!m_deb.isEmpty());
+        m_touchedDpkg = true; // also a half-configured package is purged at the end
         const Run r = apt({QStringLiteral("install"), QStringLiteral("--no-install-recommends"), m_deb});
         m_installed = packageInstalled();
         QVERIFY2(r.code == 0 && m_installed, r.all().constData());
