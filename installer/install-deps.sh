@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs everything the station needs to build, test and run its demo on Debian 12.
+# Installs everything the station needs to build, test, package and run its demo on Debian 12 (lintian:
+# the package test checks the .deb with it).
 # Idempotent: packages already present are skipped quickly. Needs root (or sudo).
 set -euo pipefail
 
@@ -9,6 +10,7 @@ packages=(
     libssl-dev openssl libsqlite3-dev sqlite3 libusb-1.0-0-dev
     curl ca-certificates xvfb xauth
     fonts-dejavu-core
+    lintian
 )
 
 missing=()

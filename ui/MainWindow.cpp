@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 
+#include "AboutBox.h"
 #include "MessageBar.h"
 #include "ScanField.h"
 #include "ShiftPanel.h"
@@ -62,6 +63,14 @@ MainWindow::MainWindow(QSettings *settings, QWidget *parent)
 
     connect(m_scan, &ScanField::scanned, this, &MainWindow::onScanned);
 
+    // Help > About on F1: version and file locations (AboutBox). No button: the bar is the operator's.
+    auto *about = new QAction(tr("About Provisioning Station"), this);
+    about->setShortcut(Qt::Key_F1);
+    about->setShortcutContext(Qt::WindowShortcut);
+    connect(about, &QAction::triggered, this,
+            [this] { showAboutBox(this, m_manifestPath, m_settings ? m_settings->fileName() : QString()); });
+    addAction(about);
+
     if (!m_settings || !restoreGeometry(m_settings->value(kGeometryKey).toByteArray()))
         resize(1280, 800);
     applySizes();
@@ -112,6 +121,7 @@ void MainWindow::setStation(provisioning::Station *station, const QString &manif
     if (m_station)
         disconnect(m_station, nullptr, this, nullptr);
     m_station = station;
+    m_manifestPath = manifestPath;
     m_grid->setStation(station);
     if (!station)
         return;

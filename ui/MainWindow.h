@@ -59,6 +59,7 @@ private:
 
     QSettings *m_settings;
     QPointer<provisioning::Station> m_station;
+    QString m_manifestPath;
     QLabel *m_header;
     ScanField *m_scan;
     SlotGrid *m_grid;

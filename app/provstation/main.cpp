@@ -5,14 +5,17 @@
 #include "DemoSetup.h"
 #include "StationAssembly.h"
 
+#include "LogFile.h"
 #include "MainWindow.h"
 #include "MessageBar.h"
 #include "ProcessHardening.h"
+#include "StationPaths.h"
 #include "StationVersion.h"
 #include "Theme.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QIcon>
 #include <QLoggingCategory>
 #include <QSettings>
 #include <QTextStream>
@@ -30,6 +33,8 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("provstation"));
     QApplication::setOrganizationName(QStringLiteral("ProvisioningStation"));
     QApplication::setApplicationVersion(QString::fromLatin1(kVersion));
+    QGuiApplication::setDesktopFileName(QStringLiteral("provstation")); // the installed desktop entry
+    QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("provstation")));
     QTextStream err(stderr);
     QTextStream out(stdout);
     if (!hardened)
@@ -77,6 +82,10 @@ int main(int argc, char *argv[])
     p.addOptions({demoOpt, demoDirOpt, demoUnitsOpt, profileOpt, manifestOpt, portOpt, operatorOpt, quitOpt,
                   autoscanOpt, shotOpt, sizeOpt, muteOpt});
     p.process(app);
+    // Warnings and errors also to the log file (StationPaths.h: ~/.local/state/provisioning-station/).
+    auto logFile = LogFile::install(paths::logDirectory() + QStringLiteral("/provstation.log"));
+    if (!logFile)
+        err << "provstation: warning: " << logFile.error().toString() << '\n' << Qt::flush;
     const bool demo = p.isSet(demoOpt);
     if (demo == p.isSet(profileOpt)) {
         err << "provstation: give either --demo or --profile FILE\n";

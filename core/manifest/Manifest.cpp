@@ -1,12 +1,12 @@
 #include "Manifest.h"
 
+#include "StationPaths.h"
 #include "crypto/Certificate.h"
 
 #include <QCryptographicHash>
 #include <QHostInfo>
 #include <QLoggingCategory>
 #include <QScopeGuard>
-#include <QStandardPaths>
 #include <QTimeZone>
 #include <QUuid>
 
@@ -195,8 +195,7 @@ Manifest::~Manifest() = default;
 QString Manifest::defaultPath()
 {
     // One manifest per station, shared by provstation and provctl (not per executable).
-    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
-           QStringLiteral("/provisioning-station/manifest.sqlite");
+    return paths::manifestFile();
 }
 
 const QString &Manifest::path() const
