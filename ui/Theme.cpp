@@ -100,6 +100,11 @@ QLineEdit { border: 3px solid %6; border-radius: 4px; padding: 4px 8px; backgrou
 QPushButton { border: 2px solid %3; border-radius: 4px; padding: 6px 12px; background: %1; }
 QPushButton:pressed { background: %2; }
 QListWidget { border: 1px solid %3; background: %1; }
+QLabel[roleLook="supervisor"] { color: white; background: %6; border-radius: 4px; padding: 2px 10px; }
+QLabel[roleLook="operator"] { color: %8; border: 2px solid %3; border-radius: 4px; padding: 2px 10px; }
+QLabel[trustLook="error"] { color: white; background: %5; border-radius: 4px; padding: 6px 10px; }
+QLabel[trustLook="warning"] { background: #FFF1CC; border: 2px solid %7; border-radius: 4px; padding: 6px 10px; }
+QLabel[trustLook="positive"] { color: %4; border: 2px solid %4; border-radius: 4px; padding: 6px 10px; }
 )")
                           .arg(hex(colors::surface), hex(colors::window), hex(colors::outline), hex(colors::pass),
                                hex(colors::fail), hex(colors::working), hex(colors::warning), hex(colors::text)));

@@ -89,6 +89,11 @@ void TrustSetup::fetch()
     });
 }
 
+bool TrustSetup::isFetching() const
+{
+    return !m_reply.isNull();
+}
+
 bool TrustSetup::matchesFetched(const QString &fingerprint) const
 {
     const QString wanted = est::TrustBootstrap::normalizeFingerprint(fingerprint);

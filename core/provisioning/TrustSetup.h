@@ -47,7 +47,7 @@ public:
 
     /// GET /cacerts without trusting the server: fetched() or failed(). Nothing is trusted by this.
     void fetch();
-    [[nodiscard]] bool isFetching() const { return m_reply != nullptr; }
+    [[nodiscard]] bool isFetching() const;
     /// What the server sent (untrusted until confirm()).
     [[nodiscard]] const QList<crypto::Certificate> &fetchedCertificates() const { return m_fetched; }
     /// Whether `fingerprint` (any case, colons or spaces) is that of a fetched certificate.
