@@ -155,7 +155,8 @@ void FirstStartWindow::showStep(Step step)
         break;
     case Step::Trust:
         m_heading->setText(tr("Step 3 of 3 \u2014 Trust the EST server"));
-        m_explain->setText(tr("RFC 7030 bootstrap: confirm the EST server's CA by its fingerprint."));
+        m_explain->setText(tr("The last step (RFC 7030 \u00A74.1.1): the station trusts the EST server only "
+                              "after you confirm its CA's fingerprint."));
         m_next->setText(tr("Start the station"));
         m_next->setEnabled(m_trust->isTrusted());
         break;

@@ -41,6 +41,8 @@ MainWindow::MainWindow(QSettings *settings, QWidget *parent)
 {
     setWindowTitle(tr("Provisioning Station"));
     m_header->setTextFormat(Qt::PlainText);
+    // A long profile name is cut at the right edge rather than widening the window past the screen.
+    m_header->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_header->setText(tr("Provisioning Station \u2014 starting \u2026"));
 
     auto *central = new QWidget(this);
@@ -97,23 +99,24 @@ void MainWindow::buildActions(QWidget *bar)
 {
     auto *h = new QHBoxLayout(bar);
     h->setContentsMargins(0, 0, 0, 0);
-    h->setSpacing(10);
+    h->setSpacing(6);
     struct Def {
         QKeySequence key;
         QString text;
         QString icon;
         std::function<void()> run;
+        bool button = true; ///< supervisor keys without a button: the bar stays one calm row at 1280 px
     };
     const QList<Def> defs{
         {Qt::Key_F2, tr("F2  Help"), QStringLiteral("help"), [this] { toggleHelp(); }},
-        {Qt::Key_F3, tr("F3  Slot"), QStringLiteral("slot-previous"), [this] { m_grid->selectNext(-1); }},
-        {Qt::Key_F4, tr("F4  Slot"), QStringLiteral("slot-next"), [this] { m_grid->selectNext(+1); }},
+        {Qt::Key_F3, tr("F3"), QStringLiteral("slot-previous"), [this] { m_grid->selectNext(-1); }},
+        {Qt::Key_F4, tr("F4"), QStringLiteral("slot-next"), [this] { m_grid->selectNext(+1); }},
         {Qt::Key_F5, tr("F5  Cancel slot"), QStringLiteral("cancel"), [this] { cancelSelected(); }},
-        {Qt::Key_F6, tr("F6  Sound"), QStringLiteral("sound-on"), [this] { toggleSound(); }},
-        {Qt::Key_F7, tr("F7  Re-provision"), QStringLiteral("reprovision"), [this] { confirmSelected(); }},
+        {Qt::Key_F6, tr("F6  Sound"), QStringLiteral("sound-on"), [this] { toggleSound(); }, false},
+        {Qt::Key_F7, tr("F7  Re-provision"), QStringLiteral("reprovision"), [this] { confirmSelected(); }, false},
         {Qt::Key_F8, tr("F8  Supervisor"), QStringLiteral("supervisor-locked"), [this] { m_gate->toggle(); }},
         {Qt::Key_F9, tr("F9  Settings"), QStringLiteral("settings"), [this] { openSupervisorPanel(); }},
-        {Qt::Key_F11, tr("F11  Full screen"), QStringLiteral("fullscreen"),
+        {Qt::Key_F11, tr("F11"), QStringLiteral("fullscreen"),
          [this] { setWindowState(windowState() ^ Qt::WindowFullScreen); }},
     };
     for (const Def &d : defs) {
@@ -122,8 +125,12 @@ void MainWindow::buildActions(QWidget *bar)
         action->setShortcutContext(Qt::WindowShortcut);
         connect(action, &QAction::triggered, this, d.run);
         addAction(action);
+        if (!d.button)
+            continue;
         auto *button = new QPushButton(action->icon(), d.text, bar);
         button->setObjectName(QStringLiteral("action-%1").arg(d.icon));
+        button->setProperty("actionButton", QStringLiteral("yes"));
+        button->setToolTip(d.key == QKeySequence(Qt::Key_F11) ? tr("F11: full screen on / off") : d.text);
         button->setFocusPolicy(Qt::NoFocus); // the scan field keeps the keyboard
         connect(button, &QPushButton::clicked, action, &QAction::trigger);
         h->addWidget(button);
@@ -323,7 +330,7 @@ void MainWindow::applySizes()
     m_messages->setSizes(sizes);
     for (QWidget *b : std::as_const(m_buttons)) {
         setPixelFont(b, sizes.smallPx, true);
-        static_cast<QPushButton *>(b)->setIconSize(QSize(sizes.smallPx + 4, sizes.smallPx + 4));
+        static_cast<QPushButton *>(b)->setIconSize(QSize(sizes.smallPx, sizes.smallPx));
     }
 }
 

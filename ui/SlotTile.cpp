@@ -12,6 +12,14 @@ namespace station::ui {
 
 namespace {
 
+/// The result word as the tile shows it beside its icon: "PASS", not "✓ PASS" (the SVG icon is the
+/// shape; the accessible text keeps the glyph).
+QString wordBesideIcon(const QString &resultWord)
+{
+    const qsizetype space = resultWord.indexOf(QLatin1Char(' '));
+    return space > 0 && !resultWord.at(0).isLetterOrNumber() ? resultWord.mid(space + 1) : resultWord;
+}
+
 QLabel *makeLabel(QWidget *parent, bool wrap = false)
 {
     auto *l = new QLabel(parent);
@@ -129,7 +137,7 @@ void SlotTile::render()
     fitSerial();
     m_serial->setVisible(m_look.look != TileLook::Free);
     setLook(m_result, "resultLook", m_look.lookName);
-    m_result->setText(m_look.resultWord);
+    m_result->setText(wordBesideIcon(m_look.resultWord));
     fitResult();
     m_result->setVisible(!m_look.resultWord.isEmpty());
     showIcon();
@@ -166,7 +174,7 @@ void SlotTile::fitResult()
     for (; px > 14; --px) {
         f.setPixelSize(px);
         // + the icon beside it (px + 8, and the row's spacing)
-        if (QFontMetrics(f).horizontalAdvance(m_look.resultWord) + 24 + px + 18 <= available)
+        if (QFontMetrics(f).horizontalAdvance(wordBesideIcon(m_look.resultWord)) + 24 + px + 18 <= available)
             break;
     }
     if (m_result->font().pixelSize() != px)
@@ -180,7 +188,7 @@ void SlotTile::showIcon()
     switch (m_look.look) {
     case TileLook::Free: name = QStringLiteral("empty"); break;
     case TileLook::Working: name = QStringLiteral("working"); break;
-    case TileLook::Waiting: name = QStringLiteral("waiting"); break;
+    case TileLook::Waiting: break; // the step line says it with its own glyph: "▤ Scan the unit's label"
     case TileLook::Attention: name = QStringLiteral("attention"); break;
     case TileLook::Pass: name = QStringLiteral("pass"); break;
     case TileLook::Fail: name = QStringLiteral("fail"); break;
@@ -188,7 +196,8 @@ void SlotTile::showIcon()
     // As tall as the result word; a little smaller beside a step text.
     const int px = m_look.resultWord.isEmpty() ? qMax(24, m_resultPx * 2 / 3) : m_result->font().pixelSize() + 8;
     const QString key = QStringLiteral("%1/%2/%3").arg(name).arg(px).arg(devicePixelRatioF());
-    if (key == m_iconKey)
+    m_icon->setVisible(!name.isEmpty());
+    if (key == m_iconKey || name.isEmpty())
         return;
     m_iconKey = key;
     m_icon->setPixmap(uiPixmap(name, px, devicePixelRatioF()));

@@ -72,10 +72,11 @@ SupervisorPanel::SupervisorPanel(SupervisorGate *gate, Options options, QWidget 
     // What runs.
     auto *station = new QGroupBox(tr("Product profile and EST server"));
     auto *sv = new QVBoxLayout(station);
-    setPixelFont(m_profileText, 17);
+    setPixelFont(m_profileText, 18);
+    m_profileText->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     sv->addWidget(m_profileText);
-    auto *change = new QPushButton(tr("Choose another profile \u2026"));
-    auto *retrust = new QPushButton(uiIcon(QStringLiteral("trust")), tr("Set up the EST trust again \u2026"));
+    auto *change = new QPushButton(tr("Choose another &profile \u2026"));
+    auto *retrust = new QPushButton(uiIcon(QStringLiteral("trust")), tr("Set up the EST &trust again \u2026"));
     retrust->setObjectName(QStringLiteral("retrust"));
     auto *row = new QHBoxLayout;
     row->addWidget(change);
@@ -88,6 +89,7 @@ SupervisorPanel::SupervisorPanel(SupervisorGate *gate, Options options, QWidget 
     useRow->addWidget(m_useProfile);
     sv->addLayout(useRow);
     sv->addWidget(m_trust);
+    sv->addStretch(1);
     m_chooser->hide();
     m_useProfile->hide();
     m_trust->hide();

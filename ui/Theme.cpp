@@ -99,6 +99,9 @@ QFrame[messageLook] QLabel { background: transparent; border: none; }
 QLineEdit { border: 3px solid %6; border-radius: 4px; padding: 4px 8px; background: %1; }
 QPushButton { border: 2px solid %3; border-radius: 4px; padding: 6px 12px; background: %1; }
 QPushButton:pressed { background: %2; }
+QPushButton[actionButton="yes"] { padding: 4px 7px; }
+QPushButton:disabled { color: %3; border-style: dashed; background: %2; }
+QCheckBox::indicator { width: 22px; height: 22px; }
 QListWidget { border: 1px solid %3; background: %1; }
 QLabel[roleLook="supervisor"] { color: white; background: %6; border-radius: 4px; padding: 2px 10px; }
 QLabel[roleLook="operator"] { color: %8; border: 2px solid %3; border-radius: 4px; padding: 2px 10px; }

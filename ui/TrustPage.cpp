@@ -42,10 +42,11 @@ QLabel *plain(const QString &text = {})
 TrustPage::TrustPage(QString trustDir, QWidget *parent)
     : QWidget(parent), m_trustDir(std::move(trustDir)), m_server(plain()), m_status(plain()), m_certBox(new QWidget),
       m_certLayout(new QVBoxLayout(m_certBox)), m_pin(plain()),
-      m_confirm(new QPushButton(uiIcon(QStringLiteral("trust")), tr("Trust this CA"))), m_typed(new QLineEdit),
-      m_checkTyped(new QPushButton(tr("Check and trust"))), m_retry(new QPushButton(tr("Fetch again")))
+      m_confirm(new QPushButton(uiIcon(QStringLiteral("trust")), tr("&Trust this CA"))), m_typed(new QLineEdit),
+      m_checkTyped(new QPushButton(tr("&Check and trust"))), m_retry(new QPushButton(tr("&Fetch again")))
 {
     m_status->setObjectName(QStringLiteral("trustStatus"));
+    m_status->setMargin(6);
     m_confirm->setObjectName(QStringLiteral("confirmTrust"));
     m_typed->setObjectName(QStringLiteral("typedFingerprint"));
     m_checkTyped->setObjectName(QStringLiteral("checkTyped"));
@@ -59,10 +60,9 @@ TrustPage::TrustPage(QString trustDir, QWidget *parent)
     m_confirm->setIconSize(QSize(28, 28));
     m_certLayout->setContentsMargins(0, 0, 0, 0);
 
-    auto *how = plain(tr("Before the station talks to the EST server, it must know the server's CA. It has "
-                         "fetched the CA certificates below without trusting them. Compare the fingerprint with "
-                         "the one you got from the EST server's operator (on paper, by phone, from their "
-                         "portal). Trust it only if every group matches."));
+    auto *how = plain(tr("The station fetched the CA certificates below without trusting them. Compare the "
+                         "fingerprint, group by group, with the one you got from the EST server's operator (on "
+                         "paper, by phone, from their portal). Trust it only if every group matches."));
     auto *typedRow = new QHBoxLayout;
     typedRow->addWidget(m_typed, 1);
     typedRow->addWidget(m_checkTyped);
@@ -163,7 +163,7 @@ void TrustPage::onFetched()
                            ? tr("\u2713 Matches the fingerprint written in the profile.")
                            : tr("\u26A0 Does NOT match the fingerprint written in the profile (%1). Trust it only "
                                 "if the EST server's operator confirms this one.")
-                                 .arg(p.est.bootstrapFingerprint.left(23) + QStringLiteral("\u2026")));
+                                 .arg(p.est.bootstrapFingerprint.left(11).toUpper() + QStringLiteral("\u2026")));
     }
     m_confirm->setEnabled(true);
     m_checkTyped->setEnabled(true);
