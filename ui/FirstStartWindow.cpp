@@ -12,6 +12,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QPushButton>
 #include <QStackedWidget>
 #include <QVBoxLayout>
@@ -90,6 +91,11 @@ FirstStartWindow::FirstStartWindow(SupervisorSession *session, Options options, 
         m_profilePath = path;
         m_next->setEnabled(!path.isEmpty());
     });
+    // Enter on a profile goes on, as the button says.
+    connect(m_chooser->list(), &QListWidget::itemActivated, this, [this] {
+        if (step() == Step::Profile && m_next->isEnabled())
+            next();
+    });
     connect(m_trust, &TrustPage::trusted, this, [this] {
         m_next->setEnabled(true);
         m_next->setFocus();
@@ -140,7 +146,7 @@ void FirstStartWindow::showStep(Step step)
                                     "password."));
         m_repeat->setVisible(set);
         m_repeatLabel->setVisible(set);
-        m_next->setText(set ? tr("Save the password") : tr("Unlock"));
+        m_next->setText(set ? tr("Save the password (Enter)") : tr("Unlock (Enter)"));
         m_next->setEnabled(true);
         m_password->setEnabled(true);
         m_password->setFocus();
@@ -150,7 +156,8 @@ void FirstStartWindow::showStep(Step step)
         m_heading->setText(tr("Step 2 of 3 \u2014 Choose the product profile"));
         m_explain->setText(tr("The profile says which units this station provisions, which EST server issues "
                               "their certificates and how the labels read. Pick one, or choose a file."));
-        m_next->setText(tr("Next"));
+        m_next->setText(tr("Next (Enter)"));
+        m_chooser->list()->setFocus();
         m_next->setEnabled(!m_profilePath.isEmpty());
         break;
     case Step::Trust:
@@ -166,6 +173,7 @@ void FirstStartWindow::showStep(Step step)
 void FirstStartWindow::setPasswordStatus(const QString &text)
 {
     m_passwordStatus->setText(text);
+    setLook(m_passwordStatus, "trustLook", text.startsWith(QChar(0x2715)) ? QStringLiteral("error") : QString());
 }
 
 QString FirstStartWindow::passwordStatus() const

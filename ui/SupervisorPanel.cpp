@@ -152,11 +152,14 @@ SupervisorPanel::SupervisorPanel(SupervisorGate *gate, Options options, QWidget 
     pv->addWidget(m_passwordStatus);
     connect(save, &QPushButton::clicked, this, &SupervisorPanel::changePassword);
 
+    auto *reprovision = plain(tr("Re-provisioning: a unit that is already provisioned waits for you. Select its "
+                                 "slot in the main window (F3 / F4) and press F7."));
     auto *root = new QVBoxLayout(this);
     root->setContentsMargins(20, 14, 20, 14);
     root->addLayout(head);
     root->addWidget(station, 1);
     root->addWidget(sound);
+    root->addWidget(reprovision);
     root->addLayout(pv);
     resize(1100, 760);
 

@@ -101,6 +101,7 @@ bool StationLauncher::startWith(const QString &profilePath)
     so.manifestPath = m_options.manifestPath;
     so.operatorName = m_options.operatorName;
     so.explicitPorts = m_options.explicitPorts;
+    so.watchUsb = m_options.watchUsb;
     so.trustDir = m_options.trustDir;
     auto built = StationAssembly::create(so);
     if (!built) {

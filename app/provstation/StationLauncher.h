@@ -34,6 +34,7 @@ public:
         QString manifestPath;
         QString operatorName;
         QStringList explicitPorts;
+        bool watchUsb = true;
         QStringList profileDirs; ///< defaultProfileDirs()
         QString trustDir;        ///< TrustSetup::defaultTrustDir()
     };

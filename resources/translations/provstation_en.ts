@@ -138,7 +138,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Already provisioned: a supervisor must confirm</source>
+        <source>Already provisioned: a supervisor re-provisions it with F7</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -593,14 +593,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Save the password</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Unlock</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Step 2 of 3 — Choose the product profile</source>
         <translation type="unfinished"></translation>
     </message>
@@ -609,15 +601,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Next</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Step 3 of 3 — Trust the EST server</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>RFC 7030 bootstrap: confirm the EST server&apos;s CA by its fingerprint.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -636,6 +620,22 @@
         <source>Checking the password …</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Save the password (Enter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unlock (Enter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next (Enter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The last step (RFC 7030 ੴ.1.1): the station trusts the EST server only after you confirm its CA&apos;s fingerprint.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>station::ui::MainWindow</name>
@@ -649,14 +649,6 @@
     </message>
     <message>
         <source>F2  Help</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>F3  Slot</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>F4  Slot</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -677,10 +669,6 @@
     </message>
     <message>
         <source>F9  Settings</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>F11  Full screen</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -757,6 +745,22 @@
     </message>
     <message>
         <source>Scan a unit&apos;s label to start it. F3 / F4 select a slot, F5 cancels the selected slot, F11 full screen, F2 closes this help. A unit shows ✓ PASS or ✕ FAIL with what to do; remove it when it is done. Supervisor: F8 password, F9 settings, F6 sound, F7 re-provision the selected unit.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>F3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>F4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>F11</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>F11: full screen on / off</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -922,14 +926,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Choose another profile …</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Set up the EST trust again …</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>change the product profile</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1018,27 +1014,23 @@ Manifest: %6</source>
         <source>Saving the new password …</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Choose another &amp;profile …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set up the EST &amp;trust again …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Re-provisioning: a unit that is already provisioned waits for you. Select its slot in the main window (F3 / F4) and press F7.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>station::ui::TrustPage</name>
     <message>
-        <source>Trust this CA</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Check and trust</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Fetch again</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>e.g. AB:CD:EF:… or abcdef… (64 hex digits)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Before the station talks to the EST server, it must know the server&apos;s CA. It has fetched the CA certificates below without trusting them. Compare the fingerprint with the one you got from the EST server&apos;s operator (on paper, by phone, from their portal). Trust it only if every group matches.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1095,6 +1087,22 @@ Manifest: %6</source>
             <numerusform>✓ Trusted: %n CA certificate saved to %1.</numerusform>
             <numerusform>✓ Trusted: %n CA certificates saved to %1.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>&amp;Trust this CA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Check and trust</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Fetch again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The station fetched the CA certificates below without trusting them. Compare the fingerprint, group by group, with the one you got from the EST server&apos;s operator (on paper, by phone, from their portal). Trust it only if every group matches.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>

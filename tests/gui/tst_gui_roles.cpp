@@ -11,6 +11,7 @@
 #include "ProfileChooser.h"
 #include "ScanField.h"
 #include "SoundCue.h"
+#include "StationLauncher.h"
 #include "SupervisorGate.h"
 #include "SupervisorPanel.h"
 #include "Theme.h"
@@ -253,6 +254,7 @@ private slots:
         QTest::keyClick(w.repeatField(), Qt::Key_Return);
         QVERIFY(w.passwordStatus().contains(QStringLiteral("differ")));
         QVERIFY(!session.hasPassword());
+        save(&w, QStringLiteral("first-start-password"));
         w.passwordField()->clear();
         QTest::keyClicks(w.passwordField(), QString::fromLatin1(kPassword));
         QTest::keyClicks(w.repeatField(), QString::fromLatin1(kPassword));
@@ -265,6 +267,7 @@ private slots:
         QTRY_VERIFY(w.profileChooser()->list()->count() >= 1);
         w.profileChooser()->choose(profilePath);
         QTRY_VERIFY(w.nextButton()->isEnabled());
+        save(&w, QStringLiteral("first-start-profile"));
         QTest::mouseClick(w.nextButton(), Qt::LeftButton);
         QCOMPARE(w.step(), FirstStartWindow::Step::Trust);
 
@@ -312,6 +315,41 @@ private slots:
         QTest::mouseClick(w.nextButton(), Qt::LeftButton);
         QCOMPARE(finished.size(), 1);
         QCOMPARE(finished.first().first().toString(), profilePath);
+    }
+
+    void launcher_startsAtOnceWithConfirmedTrust_orOpensTheFirstStart()
+    {
+        const QString profilePath = m_dir.filePath(QStringLiteral("profiles/lab.json"));
+        app::StationLauncher::Options o;
+        o.profilePath = profilePath;
+        o.manifestPath = m_dir.filePath(QStringLiteral("manifest.sqlite"));
+        o.watchUsb = false;
+        o.profileDirs = {m_dir.filePath(QStringLiteral("profiles"))};
+        o.trustDir = m_dir.filePath(QStringLiteral("trust")); // confirmed by the first-start test
+        {
+            // Password set and the EST trust confirmed: no setup window, the station talks to the lab
+            // server over TLS verified against the anchors the supervisor confirmed.
+            MainWindow window(m_settings.get());
+            SupervisorSession session(m_settings.get(), fastOptions());
+            app::StationLauncher launcher(o, m_settings.get(), &session, &window);
+            launcher.begin();
+            QVERIFY(!launcher.firstStartWindow());
+            QVERIFY(launcher.assembly());
+            QTRY_VERIFY(window.windowTitle().contains(QStringLiteral("Lab sensor")));
+            QTRY_VERIFY_WITH_TIMEOUT(launcher.assembly()->station()->isReady(), 20000);
+            QVERIFY(window.messageBar()->conditionText(QStringLiteral("est")).contains(QStringLiteral("ready")));
+        }
+        {
+            // A station with no supervisor password yet: the first start opens, not the station.
+            QSettings fresh(m_dir.filePath(QStringLiteral("fresh2.ini")), QSettings::IniFormat);
+            MainWindow window(&fresh);
+            SupervisorSession session(&fresh, fastOptions());
+            app::StationLauncher launcher(o, &fresh, &session, &window);
+            launcher.begin();
+            QVERIFY(launcher.firstStartWindow());
+            QVERIFY(!launcher.assembly());
+            QVERIFY(!window.isVisible());
+        }
     }
 
     void trustPage_typedFingerprint_anyCaseAndSeparators_isAccepted()
