@@ -34,6 +34,9 @@ public:
     /// What the station runs now.
     void showStation(const provisioning::ProductProfile &profile, const QString &manifestPath);
     void setSoundEnabled(bool enabled);
+    /// Exports the manifest's rows to `csvPath` on a worker thread (the supervisor chose the file).
+    void exportTo(const QString &csvPath);
+    [[nodiscard]] QString exportStatus() const;
 
     [[nodiscard]] QString summaryText() const;
     [[nodiscard]] QCheckBox *soundBox() const { return m_sound; }
@@ -58,6 +61,9 @@ private:
     QLabel *m_role;
     QLabel *m_profileText;
     QLabel *m_passwordStatus;
+    QLabel *m_manifest;
+    QLabel *m_exportStatus;
+    QString m_manifestPath;
     QCheckBox *m_sound;
     QLineEdit *m_newPassword;
     QLineEdit *m_repeat;

@@ -990,15 +990,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Profile: %1
-File: %2
-EST server: %3
-Authentication: %4
-Trust: %5
-Manifest: %6</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>%1 — every change here counts as supervisor activity.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1024,6 +1015,46 @@ Manifest: %6</source>
     </message>
     <message>
         <source>Re-provisioning: a unit that is already provisioned waits for you. Select its slot in the main window (F3 / F4) and press F7.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Manifest</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Export to CSV …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>export the manifest</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export the manifest</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Profile: %1
+File: %2
+EST server: %3
+Authentication: %4
+Trust: %5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exporting to %1 …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>✓ Exported %1 rows to %2 (SHA-256 %3).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -21,6 +21,7 @@
 #include "LabServerProcess.h"
 
 #include "crypto/Certificate.h"
+#include "manifest/Manifest.h"
 #include "provisioning/SupervisorSession.h"
 #include "provisioning/TrustSetup.h"
 
@@ -202,8 +203,18 @@ private slots:
         panel->showStation(*sample, m_dir.filePath(QStringLiteral("manifest.sqlite")));
         QVERIFY(panel->summaryText().contains(sample->est.url.toDisplayString()));
         QVERIFY(panel->summaryText().contains(QStringLiteral("user line-1")));
-        panel->resize(1100, 760);
+        panel->resize(1100, 800);
         save(panel, QStringLiteral("supervisor-panel"));
+
+        // Export, for the supervisor: off the GUI thread, into the chosen file.
+        {
+            auto m = manifest::Manifest::open(m_dir.filePath(QStringLiteral("manifest.sqlite")));
+            QVERIFY(m);
+        }
+        const QString csv = m_dir.filePath(QStringLiteral("export.csv"));
+        panel->exportTo(csv);
+        QTRY_VERIFY2(panel->exportStatus().contains(QStringLiteral("Exported")), qPrintable(panel->exportStatus()));
+        QVERIFY(QFile::exists(csv));
     }
 
     void session_timesOut_panelClosesAndOperatorIsRefusedAgain()
