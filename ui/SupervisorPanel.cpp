@@ -1,13 +1,13 @@
 #include "SupervisorPanel.h"
 
 #include "Icons.h"
+#include "ManifestOutbox.h"
 #include "ProfileChooser.h"
 #include "SupervisorGate.h"
 #include "Theme.h"
 #include "TrustPage.h"
 
 #include "manifest/Manifest.h"
-#include "outbound/ManifestExport.h"
 #include "provisioning/SupervisorSession.h"
 #include "provisioning/TrustSetup.h"
 
@@ -22,6 +22,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QShortcut>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -45,7 +46,7 @@ QLabel *plain(const QString &text = {})
 
 SupervisorPanel::SupervisorPanel(SupervisorGate *gate, Options options, QWidget *parent)
     : QWidget(parent, Qt::Window), m_gate(gate), m_options(std::move(options)), m_role(plain()), m_profileText(plain()),
-      m_passwordStatus(plain()), m_manifest(plain()), m_exportStatus(plain()),
+      m_passwordStatus(plain()), m_outbox(new ManifestOutbox(gate)),
       m_sound(new QCheckBox(tr("Tone on PASS and on FAIL (F6)"))), m_newPassword(new QLineEdit),
       m_repeat(new QLineEdit), m_chooser(new ProfileChooser(m_options.profileDirs)),
       m_useProfile(new QPushButton(tr("Use this profile"))), m_trust(new TrustPage(m_options.trustDir))
@@ -144,31 +145,8 @@ SupervisorPanel::SupervisorPanel(SupervisorGate *gate, Options options, QWidget 
             m_sound->setChecked(!on);
     });
 
-    // The manifest: export for the PKI administrator or the DMS (provctl manifest export does the same).
-    auto *manifestBox = new QGroupBox(tr("Manifest"));
-    auto *ml = new QVBoxLayout(manifestBox);
-    auto *exportButton = new QPushButton(tr("&Export to CSV \u2026"));
-    exportButton->setObjectName(QStringLiteral("exportCsv"));
-    m_exportStatus->setObjectName(QStringLiteral("exportStatus"));
-    auto *mr = new QHBoxLayout;
-    mr->addWidget(m_manifest, 1);
-    mr->addWidget(exportButton);
-    ml->addLayout(mr);
-    ml->addWidget(m_exportStatus);
-    connect(exportButton, &QPushButton::clicked, this, [this] {
-        m_gate->run(tr("export the manifest"), [this] {
-            const QString name = QStringLiteral("manifest-%1.csv")
-                                     .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmm")));
-            auto *dialog =
-                new QFileDialog(this, tr("Export the manifest"), QDir::home().filePath(name), tr("CSV files (*.csv)"));
-            dialog->setAttribute(Qt::WA_DeleteOnClose);
-            dialog->setAcceptMode(QFileDialog::AcceptSave);
-            dialog->setOption(QFileDialog::DontUseNativeDialog);
-            connect(dialog, &QFileDialog::fileSelected, this, &SupervisorPanel::exportTo);
-            dialog->open();
-        });
-    });
-
+    // The manifest: export for the PKI administrator, upload to the DMS (as provctl manifest export | upload).
+    auto *manifestBox = m_outbox;
     // Password.
     auto *password = new QGroupBox(tr("Supervisor password"));
     auto *pl = new QHBoxLayout(password);
@@ -187,9 +165,18 @@ SupervisorPanel::SupervisorPanel(SupervisorGate *gate, Options options, QWidget 
 
     auto *reprovision = plain(tr("Re-provisioning: a unit that is already provisioned waits for you. Select its "
                                  "slot in the main window (F3 / F4) and press F7."));
-    auto *root = new QVBoxLayout(this);
-    root->setContentsMargins(20, 14, 20, 14);
-    root->addLayout(head);
+    // The sections scroll under a fixed head: the page fits a 1280x800 screen whatever it holds.
+    auto *outer = new QVBoxLayout(this);
+    outer->setContentsMargins(20, 14, 20, 14);
+    outer->addLayout(head);
+    auto *scroll = new QScrollArea;
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    auto *content = new QWidget;
+    scroll->setWidget(content);
+    outer->addWidget(scroll, 1);
+    auto *root = new QVBoxLayout(content);
+    root->setContentsMargins(0, 0, 0, 0);
     root->addWidget(station, 1);
     root->addWidget(manifestBox);
     root->addWidget(sound);
@@ -231,40 +218,17 @@ void SupervisorPanel::showStation(const provisioning::ProductProfile &p, const Q
     }
     m_profileText->setText(tr("Profile: %1\nFile: %2\nEST server: %3\nAuthentication: %4\nTrust: %5")
                                .arg(p.name, p.sourcePath, p.est.url.toDisplayString(), auth, trust));
-    m_manifestPath = manifestPath;
-    m_manifest->setText(tr("File: %1").arg(manifestPath));
+    m_outbox->showStation(p, manifestPath);
 }
 
-void SupervisorPanel::exportTo(const QString &csvPath)
+void SupervisorPanel::exportTo(const QString &path)
 {
-    m_gate->run(tr("export the manifest"), [this, csvPath] {
-        m_exportStatus->setText(tr("Exporting to %1 \u2026").arg(csvPath));
-        // Its own connection on a worker thread: the station's jobs keep writing meanwhile.
-        auto work = [manifestPath = m_manifestPath, csvPath]() -> Result<outbound::ExportSummary> {
-            auto m = manifest::Manifest::open(manifestPath);
-            if (!m)
-                return fail(m.error());
-            outbound::ExportRequest request;
-            request.format = outbound::ExportFormat::Csv;
-            request.outPath = csvPath;
-            return outbound::exportManifest(**m, request);
-        };
-        QtConcurrent::run(std::move(work)).then(this, [this](const Result<outbound::ExportSummary> &done) {
-            if (!done) {
-                m_exportStatus->setText(QStringLiteral("\u2715 ") + done.error().message + QLatin1Char(' ') +
-                                        done.error().remedy);
-                return;
-            }
-            m_exportStatus->setText(tr("\u2713 Exported %1 rows to %2 (SHA-256 %3).")
-                                        .arg(done->rows)
-                                        .arg(done->path, done->sha256.left(16) + QStringLiteral("\u2026")));
-        });
-    });
+    m_outbox->exportTo(path);
 }
 
 QString SupervisorPanel::exportStatus() const
 {
-    return m_exportStatus->text();
+    return m_outbox->exportStatus();
 }
 
 void SupervisorPanel::setSoundEnabled(bool enabled)

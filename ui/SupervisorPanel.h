@@ -17,6 +17,7 @@ class QPushButton;
 
 namespace station::ui {
 
+class ManifestOutbox;
 class ProfileChooser;
 class SupervisorGate;
 class TrustPage;
@@ -34,14 +35,15 @@ public:
     /// What the station runs now.
     void showStation(const provisioning::ProductProfile &profile, const QString &manifestPath);
     void setSoundEnabled(bool enabled);
-    /// Exports the manifest's rows to `csvPath` on a worker thread (the supervisor chose the file).
-    void exportTo(const QString &csvPath);
+    /// Exports the manifest's rows to `path` in the chosen format on a worker thread.
+    void exportTo(const QString &path);
     [[nodiscard]] QString exportStatus() const;
 
     [[nodiscard]] QString summaryText() const;
     [[nodiscard]] QCheckBox *soundBox() const { return m_sound; }
     [[nodiscard]] ProfileChooser *profileChooser() const { return m_chooser; }
     [[nodiscard]] TrustPage *trustPage() const { return m_trust; }
+    [[nodiscard]] ManifestOutbox *manifestOutbox() const { return m_outbox; }
 
 signals:
     /// The supervisor chose another profile (or confirmed the trust again): restart the station with it.
@@ -61,9 +63,7 @@ private:
     QLabel *m_role;
     QLabel *m_profileText;
     QLabel *m_passwordStatus;
-    QLabel *m_manifest;
-    QLabel *m_exportStatus;
-    QString m_manifestPath;
+    ManifestOutbox *m_outbox;
     QCheckBox *m_sound;
     QLineEdit *m_newPassword;
     QLineEdit *m_repeat;

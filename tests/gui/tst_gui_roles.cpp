@@ -17,8 +17,10 @@
 #include "Theme.h"
 #include "TrustPage.h"
 #include "UnlockDialog.h"
+#include "ManifestOutbox.h"
 
 #include "LabServerProcess.h"
+#include "LamassuStandIn.h"
 
 #include "crypto/Certificate.h"
 #include "manifest/Manifest.h"
@@ -215,6 +217,43 @@ private slots:
         panel->exportTo(csv);
         QTRY_VERIFY2(panel->exportStatus().contains(QStringLiteral("Exported")), qPrintable(panel->exportStatus()));
         QVERIFY(QFile::exists(csv));
+
+        // Upload to the DMS from the page (the Lamassu stand-in), on the runner's thread: two refused units.
+        {
+            auto m = manifest::Manifest::open(m_dir.filePath(QStringLiteral("manifest.sqlite")));
+            QVERIFY(m);
+            for (const char *serial : {"SN-GUI-1", "SN-GUI-2"}) {
+                manifest::ManifestRecord r;
+                r.serial = QString::fromLatin1(serial);
+                r.csrSubject = QStringLiteral("CN=%1").arg(r.serial);
+                QVERIFY((*m)->begin(r));
+                r.outcome = manifest::Outcome::Fail;
+                QVERIFY((*m)->finish(r));
+            }
+        }
+        testing::LamassuStandIn dms;
+        QVERIFY(dms.start());
+        const QString trust = m_dir.filePath(QStringLiteral("dms-ca.pem"));
+        {
+            QFile f(trust);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(dms.serverCaPem().toUtf8());
+        }
+        ManifestOutbox *outbox = panel->manifestOutbox();
+        outbox->dmsUrlField()->setText(dms.baseUrl().toString());
+        outbox->dmsIdField()->setText(QStringLiteral("factory-dms"));
+        outbox->tokenUrlField()->setText(dms.tokenUrl().toString());
+        outbox->clientIdField()->setText(QStringLiteral("station"));
+        outbox->secretField()->setText(QStringLiteral("s3cret"));
+        outbox->trustField()->setText(trust);
+        QTest::mouseClick(outbox->findChild<QPushButton *>(QStringLiteral("dmsUpload")), Qt::LeftButton);
+        QTRY_VERIFY2_WITH_TIMEOUT(outbox->dmsStatus().contains(QStringLiteral("2 created")),
+                                  qPrintable(outbox->dmsStatus()), 20000);
+        QCOMPARE(dms.devices().size(), 2);
+        QTest::mouseClick(outbox->findChild<QPushButton *>(QStringLiteral("dmsReconcile")), Qt::LeftButton);
+        QTRY_VERIFY2_WITH_TIMEOUT(outbox->dmsStatus().contains(QStringLiteral("Registered but never enrolled (2)")),
+                                  qPrintable(outbox->dmsStatus()), 20000);
+        save(panel, QStringLiteral("supervisor-panel-dms"));
     }
 
     void session_timesOut_panelClosesAndOperatorIsRefusedAgain()
