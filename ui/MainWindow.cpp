@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 
+#include "ManifestBrowser.h"
 #include "MessageBar.h"
 #include "ScanField.h"
 #include "ShiftPanel.h"
@@ -19,6 +20,7 @@
 #include <QPointer>
 #include <QPushButton>
 #include <QSettings>
+#include <QStackedWidget>
 #include <QVBoxLayout>
 
 namespace station::ui {
@@ -32,7 +34,8 @@ const QString kHelpKey = QStringLiteral("help");
 MainWindow::MainWindow(QSettings *settings, QWidget *parent)
     : QMainWindow(parent), m_settings(settings), m_header(new QLabel), m_scan(new ScanField), m_grid(new SlotGrid),
       m_shift(new ShiftPanel), m_messages(new MessageBar),
-      m_sound(new SoundCue(settings ? settings->value(kSoundKey, true).toBool() : true, this))
+      m_sound(new SoundCue(settings ? settings->value(kSoundKey, true).toBool() : true, this)),
+      m_pages(new QStackedWidget(this)), m_browser(new ManifestBrowser)
 {
     setWindowTitle(tr("Provisioning Station"));
     m_header->setTextFormat(Qt::PlainText);
@@ -58,7 +61,10 @@ MainWindow::MainWindow(QSettings *settings, QWidget *parent)
     root->setSpacing(8);
     root->addWidget(m_header);
     root->addLayout(body, 1);
-    setCentralWidget(central);
+    m_pages->addWidget(central);
+    m_pages->addWidget(m_browser);
+    setCentralWidget(m_pages);
+    connect(m_browser, &ManifestBrowser::closeRequested, this, &MainWindow::toggleBrowser);
 
     connect(m_scan, &ScanField::scanned, this, &MainWindow::onScanned);
 
@@ -89,6 +95,7 @@ void MainWindow::buildActions(QWidget *bar)
         {Qt::Key_F3, tr("F3  \u25C0 Slot"), [this] { m_grid->selectNext(-1); }},
         {Qt::Key_F4, tr("F4  Slot \u25B6"), [this] { m_grid->selectNext(+1); }},
         {Qt::Key_F5, tr("F5  Cancel slot"), [this] { cancelSelected(); }},
+        {Qt::Key_F9, tr("F9  Manifest"), [this] { toggleBrowser(); }},
         {Qt::Key_F11, tr("F11  Full screen"), [this] { setWindowState(windowState() ^ Qt::WindowFullScreen); }},
     };
     for (const Def &d : defs) {
@@ -121,6 +128,7 @@ void MainWindow::setStation(provisioning::Station *station, const QString &manif
                           .arg(profile.name, profile.est.url.host() + profile.est.url.path()));
     m_messages->setCondition(QStringLiteral("manifest"), MessageBar::Kind::Information,
                              tr("Manifest: %1").arg(manifestPath));
+    m_browser->setManifestPath(manifestPath);
     m_messages->setCondition(QStringLiteral("est"), MessageBar::Kind::Information,
                              tr("Preparing the EST connection to %1 \u2026").arg(profile.est.url.toString()));
 
@@ -180,6 +188,7 @@ void MainWindow::onScanned(const QString &text)
 void MainWindow::onJobFinished(int slot, const provisioning::JobResult &result)
 {
     m_shift->addResult(slot, result.serial, result.passed(), result.message.cause);
+    m_browser->attemptFinished(result.manifestId);
     if (result.passed())
         m_sound->pass();
     else
@@ -192,10 +201,28 @@ void MainWindow::toggleHelp()
         m_messages->clearCondition(kHelpKey);
         return;
     }
-    m_messages->setCondition(kHelpKey, MessageBar::Kind::Information,
-                             tr("Scan a unit's label to start it. F3 / F4 select a slot, F5 cancels the selected "
-                                "slot, F11 full screen, F2 closes this help. A unit shows \u2713 PASS or \u2715 FAIL "
-                                "with what to do; remove it when it is done."));
+    m_messages->setCondition(
+        kHelpKey, MessageBar::Kind::Information,
+        tr("Scan a unit's label to start it. F3 / F4 select a slot, F5 cancels the selected "
+           "slot, F9 shows the manifest, F11 full screen, F2 closes this help. A unit shows \u2713 PASS or \u2715 FAIL "
+           "with what to do; remove it when it is done."));
+}
+
+void MainWindow::toggleBrowser()
+{
+    const bool browse = m_pages->currentWidget() != m_browser;
+    m_pages->setCurrentWidget(browse ? m_browser : m_pages->widget(0));
+    // The production keys act on slots the operator cannot see from the browser.
+    for (QAction *action : actions()) {
+        const QKeySequence key = action->shortcut();
+        if (key != QKeySequence(Qt::Key_F9) && key != QKeySequence(Qt::Key_F11))
+            action->setEnabled(!browse);
+    }
+    m_scan->setEnabled(!browse); // else its focus keeper takes the keyboard back from the browser
+    if (browse)
+        m_browser->focusTable();
+    else
+        m_scan->takeFocus();
 }
 
 void MainWindow::cancelSelected()
@@ -218,6 +245,7 @@ void MainWindow::applySizes()
     m_grid->setSizes(sizes);
     m_shift->setSizes(sizes);
     m_messages->setSizes(sizes);
+    m_browser->setSizes(sizes);
     for (QWidget *b : std::as_const(m_buttons))
         setPixelFont(b, sizes.smallPx, true);
 }

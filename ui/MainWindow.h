@@ -11,6 +11,7 @@
 
 class QLabel;
 class QSettings;
+class QStackedWidget;
 
 namespace station::provisioning {
 class Station;
@@ -19,6 +20,7 @@ struct JobResult;
 
 namespace station::ui {
 
+class ManifestBrowser;
 class MessageBar;
 class ScanField;
 class ShiftPanel;
@@ -43,6 +45,9 @@ public:
     [[nodiscard]] SlotGrid *slotGrid() const { return m_grid; }
     [[nodiscard]] ShiftPanel *shiftPanel() const { return m_shift; }
     [[nodiscard]] MessageBar *messageBar() const { return m_messages; }
+    [[nodiscard]] ManifestBrowser *manifestBrowser() const { return m_browser; }
+    /// F9: the manifest browser instead of the production view, and back (the scan field takes the keyboard).
+    void toggleBrowser();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -65,6 +70,8 @@ private:
     ShiftPanel *m_shift;
     MessageBar *m_messages;
     SoundCue *m_sound;
+    QStackedWidget *m_pages;
+    ManifestBrowser *m_browser;
     QList<QWidget *> m_buttons;
     int m_sizedForHeight = 0;
 };
