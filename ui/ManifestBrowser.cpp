@@ -23,13 +23,16 @@ namespace station::ui {
 ManifestBrowser::ManifestBrowser(QWidget *parent)
     : QWidget(parent), m_pages(new ManifestReader(this)), m_lookup(new ManifestReader(this)),
       m_counter(new ManifestReader(this)), m_model(new ManifestModel(m_pages, this)),
-      m_title(new QLabel(tr("Manifest"), this)), m_keys(new QLabel(this)), m_filters(new ManifestFilterBar({}, this)),
+      m_title(new QLabel(tr("Manifest \u2014 every attempt, newest at the top"), this)), m_back(new QLabel(this)),
+      m_keys(new QLabel(this)), m_filters(new ManifestFilterBar({}, this)), m_split(new QSplitter(Qt::Vertical, this)),
       m_table(new QTableView(this)), m_details(new UnitDetails(this)), m_status(new QLabel(this))
 {
+    m_back->setText(tr("Esc or F9: back to production"));
+    m_back->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     m_keys->setWordWrap(true);
-    m_keys->setText(tr("Esc or F9: back to production   \u00B7   \u2191 \u2193 PgUp PgDn: move   \u00B7   "
-                       "Ctrl+Home: newest   \u00B7   Ctrl+End: oldest   \u00B7   Ctrl+C: copy the certificate   "
-                       "\u00B7   Alt+W / Alt+R / Alt+S: filters"));
+    m_keys->setText(tr("\u2191 \u2193 PgUp PgDn: move   \u00B7   Ctrl+Home: newest   \u00B7   Ctrl+End: oldest   "
+                       "\u00B7   Ctrl+C: copy the certificate   \u00B7   Alt+W / Alt+R / Alt+S: filters   \u00B7   "
+                       "Tab: details"));
     m_status->setObjectName(QStringLiteral("browserStatus"));
     m_status->setTextFormat(Qt::PlainText);
     m_status->setWordWrap(true);
@@ -48,26 +51,29 @@ ManifestBrowser::ManifestBrowser(QWidget *parent)
     m_table->horizontalHeader()->setHighlightSections(false);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     m_table->horizontalHeader()->setSectionResizeMode(ManifestModel::StepColumn, QHeaderView::Stretch);
+    m_table->horizontalHeader()->setMinimumSectionSize(40);
     m_table->setAccessibleName(tr("Manifest attempts"));
     m_table->installEventFilter(this);
 
-    auto *split = new QSplitter(Qt::Horizontal, this);
-    split->addWidget(m_table);
-    split->addWidget(m_details);
-    split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 2);
-    split->setChildrenCollapsible(false);
+    m_split->addWidget(m_table);
+    m_split->addWidget(m_details);
+    // The table above the details: at 1280 px there is no room for seven columns beside a certificate.
+    m_split->setStretchFactor(0, 1);
+    m_split->setStretchFactor(1, 1);
+    m_split->setChildrenCollapsible(false);
+    m_split->setSizes({400, 500});
 
     auto *head = new QHBoxLayout;
-    head->addWidget(m_title);
-    head->addWidget(m_keys, 1);
+    head->addWidget(m_title, 1);
+    head->addWidget(m_back);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(8);
     layout->addLayout(head);
     layout->addWidget(m_filters);
-    layout->addWidget(split, 1);
+    layout->addWidget(m_split, 1);
     layout->addWidget(m_status);
+    layout->addWidget(m_keys);
 
     auto *copy = new QAction(tr("Copy the certificate"), this);
     copy->setShortcut(QKeySequence::Copy);
@@ -185,10 +191,6 @@ void ManifestBrowser::onWindowLoaded(bool oldestEnd)
         m_details->showRecord(std::nullopt);
     }
     m_select = Select::Keep;
-    if (m_table->columnWidth(ManifestModel::TimeColumn) < 40 || !m_table->property("sized").toBool()) {
-        m_table->resizeColumnsToContents();
-        m_table->setProperty("sized", rows > 0);
-    }
     updateStatus();
 }
 
@@ -255,8 +257,11 @@ void ManifestBrowser::updateStatus()
                          .arg(locale.toString(shown), locale.toString(m_matching));
         else
             parts << tr("%1 attempts in this list, newest at the top").arg(locale.toString(shown));
+        const manifest::ManifestQuery &f = m_model->filter();
+        const bool filtered = f.since.isValid() || f.outcome || !f.serial.isEmpty();
         if (shown == 0)
-            parts = QStringList{tr("No attempt matches these filters.")};
+            parts = QStringList{filtered ? tr("No attempt matches these filters.")
+                                         : tr("No attempts in the manifest yet: they appear here as units finish.")};
         if (!m_model->atOldest())
             parts << tr("older below (scroll down, or Ctrl+End for the oldest)");
         if (!m_model->atNewest())
@@ -294,13 +299,30 @@ bool ManifestBrowser::eventFilter(QObject *watched, QEvent *event)
 
 void ManifestBrowser::setSizes(const ThemeSizes &sizes)
 {
-    setPixelFont(m_title, sizes.serialPx, true);
+    setPixelFont(m_title, sizes.bodyPx + 4, true);
+    setPixelFont(m_back, sizes.bodyPx, true);
     setPixelFont(m_keys, sizes.smallPx);
     setPixelFont(m_status, sizes.smallPx);
     m_filters->setPixelSize(sizes.smallPx);
     setPixelFont(m_table, sizes.smallPx);
     setPixelFont(m_table->horizontalHeader(), sizes.smallPx, true);
-    m_table->verticalHeader()->setDefaultSectionSize(QFontMetrics(m_table->font()).height() + 10);
+    const QFontMetrics fm(m_table->font());
+    m_table->verticalHeader()->setDefaultSectionSize(fm.height() + 10);
+    // Widths from what the columns hold (and their bold titles), not from the rows loaded: a page of a
+    // million rows says little about the next one.
+    const QFontMetrics head(m_table->horizontalHeader()->font());
+    const int pad = fm.horizontalAdvance(QLatin1Char('M'));
+    const auto fit = [&](int column, const QString &sample) {
+        const QString title = m_model->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString();
+        m_table->setColumnWidth(column, std::max(fm.horizontalAdvance(sample), head.horizontalAdvance(title)) + pad);
+    };
+    fit(ManifestModel::TimeColumn, QStringLiteral("2026-12-31 23:59:59"));
+    fit(ManifestModel::SerialColumn, QStringLiteral("357179926429805"));
+    fit(ManifestModel::ResultColumn, ManifestModel::tr("\u26A0 INCOMPLETE"));
+    fit(ManifestModel::StepColumn, QStringLiteral("Writing the certificate"));
+    fit(ManifestModel::CertSerialColumn, QStringLiteral("7EE230EDE3F7"));
+    fit(ManifestModel::DurationColumn, QStringLiteral("999.9 s"));
+    fit(ManifestModel::WhoColumn, QStringLiteral("operator @ station-01"));
     m_details->setSizes(sizes);
 }
 

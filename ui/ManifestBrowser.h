@@ -14,6 +14,7 @@
 #include <QWidget>
 
 class QLabel;
+class QSplitter;
 class QTableView;
 
 namespace station::ui {
@@ -69,8 +70,10 @@ private:
     ManifestReader *m_counter;
     ManifestModel *m_model;
     QLabel *m_title;
+    QLabel *m_back;
     QLabel *m_keys;
     ManifestFilterBar *m_filters;
+    QSplitter *m_split;
     QTableView *m_table;
     UnitDetails *m_details;
     QLabel *m_status;

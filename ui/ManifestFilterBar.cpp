@@ -27,7 +27,7 @@ ManifestFilterBar::ManifestFilterBar(std::function<QDateTime()> clock, QWidget *
     m_date->setCalendarPopup(true);
     m_date->setDisplayFormat(QStringLiteral("yyyy-MM-dd"));
     m_date->setDate(m_clock().date());
-    m_date->setEnabled(false);
+    m_date->setVisible(false); // only with "Since a date"
     m_date->setAccessibleName(tr("Since date"));
 
     m_result->addItem(tr("All results"), int(Result::Any));
@@ -69,11 +69,12 @@ ManifestFilterBar::ManifestFilterBar(std::function<QDateTime()> clock, QWidget *
             changed();
     });
     connect(m_period, &QComboBox::currentIndexChanged, this, [this] {
-        m_date->setEnabled(Period(m_period->currentData().toInt()) == Period::SinceDate);
+        const bool byDate = Period(m_period->currentData().toInt()) == Period::SinceDate;
+        m_date->setVisible(byDate);
         changed();
     });
     connect(m_date, &QDateEdit::dateChanged, this, [this] {
-        if (m_date->isEnabled())
+        if (Period(m_period->currentData().toInt()) == Period::SinceDate)
             changed();
     });
     connect(m_result, &QComboBox::currentIndexChanged, this, &ManifestFilterBar::changed);

@@ -2,6 +2,8 @@
 
 #include "Theme.h"
 
+#include "provisioning/JobMachine.h"
+
 #include <algorithm>
 
 namespace station::ui {
@@ -289,6 +291,16 @@ QString ManifestModel::resultText(const ManifestRow &row)
     return {};
 }
 
+QString ManifestModel::stepLabel(const QString &stepName)
+{
+    for (int i = 0; i < provisioning::kJobStateCount; ++i) {
+        const auto state = provisioning::JobState(i);
+        if (provisioning::jobStateName(state) == stepName)
+            return provisioning::jobStateLabel(state);
+    }
+    return stepName;
+}
+
 QVariant ManifestModel::data(const QModelIndex &index, int role) const
 {
     const ManifestRow *r = rowAt(index.row());
@@ -305,10 +317,10 @@ QVariant ManifestModel::data(const QModelIndex &index, int role) const
         case StepColumn:
             // Report by exception: a PASS needs no words here; a failure says what happened.
             if (!r->finished)
-                return r->step;
+                return stepLabel(r->step);
             if (!problem)
                 return QString();
-            return r->errorMessage.isEmpty() ? r->step : r->errorMessage;
+            return r->errorMessage.isEmpty() ? stepLabel(r->step) : r->errorMessage;
         case CertSerialColumn: return r->certSerial;
         case DurationColumn: return r->finished ? tr("%1 s").arg(double(r->durationMs) / 1000.0, 0, 'f', 1) : QString();
         case WhoColumn:
@@ -318,7 +330,7 @@ QVariant ManifestModel::data(const QModelIndex &index, int role) const
         return {};
     case Qt::ToolTipRole:
         if (index.column() == StepColumn && problem)
-            return tr("%1 at step %2: %3").arg(r->errorCode, r->step, r->errorMessage);
+            return tr("%1 at \"%2\": %3").arg(r->errorCode, stepLabel(r->step), r->errorMessage);
         return {};
     case Qt::ForegroundRole:
         if (index.column() != ResultColumn || !r->finished)

@@ -75,6 +75,8 @@ public:
 
     /// The text of the result column ("✓ PASS", "✕ FAIL", ...).
     [[nodiscard]] static QString resultText(const ManifestRow &row);
+    /// What the operator reads for a step the manifest names ("generating-key" -> "Generating the key").
+    [[nodiscard]] static QString stepLabel(const QString &stepName);
 
 signals:
     /// A new window arrived (after setFilter, showNewest or showOldest): `oldestEnd` when it is the oldest page.

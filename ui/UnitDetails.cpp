@@ -26,6 +26,15 @@ QString timeText(const QDateTime &t)
     return t.isValid() ? t.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) : QString();
 }
 
+/// Long hex (a SHA-256) in lines of 32 digits: a pane never has to be wider than that.
+QString hexLines(const QString &hex)
+{
+    QStringList lines;
+    for (int i = 0; i < hex.size(); i += 32)
+        lines << hex.mid(i, 32);
+    return lines.join(QLatin1Char('\n'));
+}
+
 /// "AB:CD:…" in two lines of 16 bytes: what `openssl x509 -fingerprint -sha256` prints, readable in a pane.
 QString fingerprintText(const QString &hex)
 {
@@ -46,6 +55,7 @@ QPlainTextEdit *codeView(QWidget *parent, const QString &name)
     edit->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
     edit->setLineWrapMode(QPlainTextEdit::NoWrap);
     edit->setTabChangesFocus(true);
+    edit->setFocusPolicy(Qt::TabFocus);
     return edit;
 }
 
@@ -56,6 +66,9 @@ UnitDetails::UnitDetails(QWidget *parent)
       m_pem(codeView(this, QStringLiteral("pem"))), m_copy(new QPushButton(tr("Copy PEM  (Ctrl+C)"), this)),
       m_evidence(codeView(this, QStringLiteral("evidence")))
 {
+    // Base64 signatures and keys are long: wrapped, the whole evidence reads without scrolling sideways.
+    m_evidence->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    m_evidence->setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
     m_title->setObjectName(QStringLiteral("detailsTitle"));
     m_title->setTextFormat(Qt::PlainText);
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -64,11 +77,27 @@ UnitDetails::UnitDetails(QWidget *parent)
     m_copy->setFocusPolicy(Qt::TabFocus);
     connect(m_copy, &QPushButton::clicked, this, &UnitDetails::copyPem);
 
-    auto *body = new QVBoxLayout(m_body);
+    // Two columns: who the unit is, why it failed and how the attempt ran on the left; what the CA issued
+    // and the evidence on the right.
+    auto *body = new QHBoxLayout(m_body);
     body->setContentsMargins(0, 0, 6, 0);
-    body->setSpacing(10);
+    body->setSpacing(12);
+    auto *left = new QVBoxLayout;
+    auto *right = new QVBoxLayout;
+    left->setSpacing(10);
+    right->setSpacing(10);
+    body->addLayout(left, 1);
+    body->addLayout(right, 1);
 
-    QGridLayout *unit = addSection(&m_unitBox, tr("Unit"));
+    // A failure's cause and remedy come first: that is what the supervisor opened the row for.
+    QGridLayout *failure = addSection(left, &m_failureBox, tr("Why it did not pass"));
+    addField(failure, QStringLiteral("errorMessage"), tr("Message"));
+    addField(failure, QStringLiteral("errorCode"), tr("Code"));
+    addField(failure, QStringLiteral("step"), tr("At step"));
+    addField(failure, QStringLiteral("errorDetail"), tr("Detail"));
+    addField(failure, QStringLiteral("orphanCertSerial"), tr("Certificate to revoke"));
+
+    QGridLayout *unit = addSection(left, &m_unitBox, tr("Unit"));
     addField(unit, QStringLiteral("serial"), tr("Serial"));
     addField(unit, QStringLiteral("barcode"), tr("Label scanned"));
     addField(unit, QStringLiteral("hardwareId"), tr("Hardware ID"));
@@ -78,14 +107,7 @@ UnitDetails::UnitDetails(QWidget *parent)
     addField(unit, QStringLiteral("firmware"), tr("Firmware"));
     addField(unit, QStringLiteral("portPath"), tr("Port"));
 
-    QGridLayout *failure = addSection(&m_failureBox, tr("Why it did not pass"));
-    addField(failure, QStringLiteral("errorMessage"), tr("Message"));
-    addField(failure, QStringLiteral("errorCode"), tr("Code"));
-    addField(failure, QStringLiteral("step"), tr("At step"));
-    addField(failure, QStringLiteral("errorDetail"), tr("Detail"));
-    addField(failure, QStringLiteral("orphanCertSerial"), tr("Certificate to revoke"));
-
-    QGridLayout *cert = addSection(&m_certBox, tr("Certificate"));
+    QGridLayout *cert = addSection(right, &m_certBox, tr("Certificate"));
     addField(cert, QStringLiteral("certSubject"), tr("Subject"));
     addField(cert, QStringLiteral("certIssuer"), tr("Issuer"));
     addField(cert, QStringLiteral("certSerial"), tr("Serial number"));
@@ -96,10 +118,10 @@ UnitDetails::UnitDetails(QWidget *parent)
     m_pemLabel = addRow(cert, tr("PEM"), m_pem);
     addRow(cert, QString(), m_copy);
 
-    QGridLayout *evidence = addSection(&m_evidenceBox, tr("Attestation evidence"));
+    QGridLayout *evidence = addSection(right, &m_evidenceBox, tr("Attestation evidence"));
     evidence->addWidget(m_evidence, 0, 0, 1, 2);
 
-    QGridLayout *attempt = addSection(&m_attemptBox, tr("Attempt"));
+    QGridLayout *attempt = addSection(left, &m_attemptBox, tr("Attempt"));
     addField(attempt, QStringLiteral("startedAt"), tr("Started"));
     addField(attempt, QStringLiteral("finishedAt"), tr("Finished"));
     addField(attempt, QStringLiteral("duration"), tr("Duration"));
@@ -109,7 +131,8 @@ UnitDetails::UnitDetails(QWidget *parent)
     addField(attempt, QStringLiteral("key"), tr("Key"));
     addField(attempt, QStringLiteral("attemptId"), tr("Attempt ID"));
     addField(attempt, QStringLiteral("row"), tr("Manifest row"));
-    body->addStretch(1);
+    left->addStretch(1);
+    right->addStretch(1);
 
     auto *scroll = new QScrollArea(this);
     scroll->setWidget(m_body);
@@ -126,7 +149,7 @@ UnitDetails::UnitDetails(QWidget *parent)
     showRecord(std::nullopt);
 }
 
-QGridLayout *UnitDetails::addSection(QGroupBox **box, const QString &title)
+QGridLayout *UnitDetails::addSection(QVBoxLayout *column, QGroupBox **box, const QString &title)
 {
     // A grid, not a QFormLayout: hidden rows take no space, and QFormLayout::setRowVisible writes out of
     // bounds in Qt 6.4 (valgrind) when rows are hidden and shown as the selection changes.
@@ -135,7 +158,7 @@ QGridLayout *UnitDetails::addSection(QGroupBox **box, const QString &title)
     grid->setColumnStretch(1, 1);
     grid->setHorizontalSpacing(12);
     grid->setVerticalSpacing(4);
-    m_body->layout()->addWidget(*box);
+    column->addWidget(*box);
     return grid;
 }
 
@@ -199,18 +222,17 @@ void UnitDetails::showRecord(const std::optional<manifest::ManifestRecord> &reco
     m_body->setVisible(record.has_value());
     if (!record) {
         m_title->setText(tr("No attempt selected"));
-        setLook(m_title, "detailsLook", QStringLiteral("none"));
+        setTitleColor(colors::muted);
         return;
     }
     const manifest::ManifestRecord &r = *record;
     const ManifestRow row = ManifestRow::of(r);
     m_title->setText(
         tr("%1   %2").arg(r.serial.isEmpty() ? tr("(no serial)") : r.serial, ManifestModel::resultText(row)));
-    setLook(m_title, "detailsLook",
-            !row.finished                ? QStringLiteral("running")
-            : r.outcome == Outcome::Pass ? QStringLiteral("pass")
-            : r.outcome == Outcome::Fail ? QStringLiteral("fail")
-                                         : QStringLiteral("incomplete"));
+    setTitleColor(!row.finished                ? colors::working
+                  : r.outcome == Outcome::Pass ? colors::pass
+                  : r.outcome == Outcome::Fail ? colors::fail
+                                               : colors::warning);
 
     setField(QStringLiteral("serial"), r.serial);
     setField(QStringLiteral("barcode"), r.barcode == r.serial ? QString() : r.barcode);
@@ -226,7 +248,8 @@ void UnitDetails::showRecord(const std::optional<manifest::ManifestRecord> &reco
     m_failureBox->setTitle(row.finished ? tr("Why it did not pass") : tr("Running"));
     setField(QStringLiteral("errorMessage"), r.errorMessage);
     setField(QStringLiteral("errorCode"), r.errorCode);
-    setField(QStringLiteral("step"), r.step);
+    setField(QStringLiteral("step"),
+             r.step.isEmpty() ? QString() : tr("%1  (%2)").arg(ManifestModel::stepLabel(r.step), r.step));
     setField(QStringLiteral("errorDetail"), r.errorDetail);
     setField(QStringLiteral("orphanCertSerial"), r.orphanCertSerial);
 
@@ -262,7 +285,7 @@ void UnitDetails::showRecord(const std::optional<manifest::ManifestRecord> &reco
     }
     setField(QStringLiteral("certFingerprint"), fingerprint);
     setField(QStringLiteral("certSans"), sans);
-    setField(QStringLiteral("publicKeySha256"), r.publicKeySha256);
+    setField(QStringLiteral("publicKeySha256"), hexLines(r.publicKeySha256));
     m_pem->setPlainText(r.certPem.trimmed());
     m_pem->setVisible(!r.certPem.isEmpty());
     m_pemLabel->setVisible(!r.certPem.isEmpty());
@@ -294,6 +317,13 @@ void UnitDetails::showRecord(const std::optional<manifest::ManifestRecord> &reco
     setField(QStringLiteral("attemptId"), r.attemptId);
     setField(QStringLiteral("row"),
              r.seq ? tr("%1 (chain position %2)").arg(r.id).arg(*r.seq) : tr("%1 (open: not sealed yet)").arg(r.id));
+}
+
+void UnitDetails::setTitleColor(const QColor &color)
+{
+    QPalette p = m_title->palette();
+    p.setColor(QPalette::WindowText, color);
+    m_title->setPalette(p);
 }
 
 bool UnitDetails::copyPem()

@@ -19,6 +19,7 @@ class QGroupBox;
 class QLabel;
 class QPlainTextEdit;
 class QPushButton;
+class QVBoxLayout;
 
 namespace station::ui {
 
@@ -46,10 +47,11 @@ signals:
     void copied(const QString &message);
 
 private:
-    QGridLayout *addSection(QGroupBox **box, const QString &title);
+    QGridLayout *addSection(QVBoxLayout *column, QGroupBox **box, const QString &title);
     void addField(QGridLayout *grid, const QString &key, const QString &label);
     static QLabel *addRow(QGridLayout *grid, const QString &label, QWidget *value);
     void setField(const QString &key, const QString &value);
+    void setTitleColor(const QColor &color);
 
     QLabel *m_title;
     QLabel *m_hint;

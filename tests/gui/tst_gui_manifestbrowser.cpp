@@ -492,6 +492,7 @@ private slots:
         QTRY_COMPARE(browser->shownId(), model->idAt(passRow));
         QVERIFY(browser->details()->pemText().startsWith(QStringLiteral("-----BEGIN CERTIFICATE-----")));
         const QString shot = artifactDir() + QStringLiteral("/manifest-browser-1280x800.png");
+        QTest::qWait(150); // layout and re-polish
         QVERIFY(window.grab().save(shot));
         qInfo("screenshot %s", qPrintable(shot));
         // The failed unit's row: its error in the table and in the details.
@@ -501,7 +502,10 @@ private slots:
         QCOMPARE(browser->details()->field(QStringLiteral("errorCode")),
                  rowOf(QStringLiteral("SN-DEMO-0004"))->errorCode);
         QVERIFY(!browser->details()->field(QStringLiteral("errorMessage")).isEmpty());
+        QVERIFY2(browser->details()->evidenceText().contains(QStringLiteral("identity_proof")),
+                 qPrintable(browser->details()->record()->evidence));
         const QString failShot = artifactDir() + QStringLiteral("/manifest-browser-fail-1280x800.png");
+        QTest::qWait(150);
         QVERIFY(window.grab().save(failShot));
         qInfo("screenshot %s", qPrintable(failShot));
 
