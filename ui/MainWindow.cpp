@@ -2,6 +2,7 @@
 
 #include "AboutBox.h"
 #include "Icons.h"
+#include "ManifestBrowser.h"
 #include "MessageBar.h"
 #include "ScanField.h"
 #include "ShiftPanel.h"
@@ -24,6 +25,7 @@
 #include <QPointer>
 #include <QPushButton>
 #include <QSettings>
+#include <QStackedWidget>
 #include <QVBoxLayout>
 
 namespace station::ui {
@@ -38,7 +40,8 @@ MainWindow::MainWindow(QSettings *settings, QWidget *parent)
     : QMainWindow(parent), m_settings(settings), m_header(new QLabel), m_scan(new ScanField), m_grid(new SlotGrid),
       m_shift(new ShiftPanel), m_messages(new MessageBar),
       m_sound(new SoundCue(settings ? settings->value(kSoundKey, true).toBool() : true, this)),
-      m_gate(new SupervisorGate(m_messages, this)), m_role(new QLabel)
+      m_gate(new SupervisorGate(m_messages, this)), m_role(new QLabel),
+      m_pages(new QStackedWidget(this)), m_browser(new ManifestBrowser)
 {
     setWindowTitle(tr("Provisioning Station"));
     m_header->setTextFormat(Qt::PlainText);
@@ -71,7 +74,10 @@ MainWindow::MainWindow(QSettings *settings, QWidget *parent)
     headerRow->addWidget(m_role);
     root->addLayout(headerRow);
     root->addLayout(body, 1);
-    setCentralWidget(central);
+    m_pages->addWidget(central);
+    m_pages->addWidget(m_browser);
+    setCentralWidget(m_pages);
+    connect(m_browser, &ManifestBrowser::closeRequested, this, &MainWindow::toggleBrowser);
 
     connect(m_scan, &ScanField::scanned, this, &MainWindow::onScanned);
     connect(m_gate, &SupervisorGate::roleChanged, this, [this] {
@@ -125,6 +131,7 @@ void MainWindow::buildActions(QWidget *bar)
         {Qt::Key_F7, tr("F7  Re-provision"), QStringLiteral("reprovision"), [this] { confirmSelected(); }, false},
         {Qt::Key_F8, tr("F8  Supervisor"), QStringLiteral("supervisor-locked"), [this] { m_gate->toggle(); }},
         {Qt::Key_F9, tr("F9  Settings"), QStringLiteral("settings"), [this] { openSupervisorPanel(); }},
+        {Qt::Key_F10, tr("F10  Manifest"), QStringLiteral("manifest"), [this] { toggleBrowser(); }, false},
         {Qt::Key_F11, tr("F11"), QStringLiteral("fullscreen"),
          [this] { setWindowState(windowState() ^ Qt::WindowFullScreen); }},
     };
@@ -166,6 +173,7 @@ void MainWindow::setStation(provisioning::Station *station, const QString &manif
                           .arg(profile.name, profile.est.url.host() + profile.est.url.path()));
     m_messages->setCondition(QStringLiteral("manifest"), MessageBar::Kind::Information,
                              tr("Manifest: %1").arg(manifestPath));
+    m_browser->setManifestPath(manifestPath);
     m_messages->setCondition(QStringLiteral("est"), MessageBar::Kind::Information,
                              tr("Preparing the EST connection to %1 \u2026").arg(profile.est.url.toString()));
 
@@ -297,6 +305,7 @@ void MainWindow::onScanned(const QString &text)
 void MainWindow::onJobFinished(int slot, const provisioning::JobResult &result)
 {
     m_shift->addResult(slot, result.serial, result.passed(), result.message.cause);
+    m_browser->attemptFinished(result.manifestId);
     if (result.passed())
         m_sound->pass();
     else
@@ -313,7 +322,24 @@ void MainWindow::toggleHelp()
                              tr("Scan a unit's label to start it. F3 / F4 select a slot, F5 cancels the selected "
                                 "slot, F11 full screen, F2 closes this help. A unit shows \u2713 PASS or \u2715 FAIL "
                                 "with what to do; remove it when it is done. Supervisor: F8 password, F9 settings, "
-                                "F6 sound, F7 re-provision the selected unit."));
+                                "F6 sound, F7 re-provision the selected unit. F10 shows the manifest."));
+}
+
+void MainWindow::toggleBrowser()
+{
+    const bool browse = m_pages->currentWidget() != m_browser;
+    m_pages->setCurrentWidget(browse ? m_browser : m_pages->widget(0));
+    // The production keys act on slots the operator cannot see from the browser.
+    for (QAction *action : actions()) {
+        const QKeySequence key = action->shortcut();
+        if (key != QKeySequence(Qt::Key_F10) && key != QKeySequence(Qt::Key_F11))
+            action->setEnabled(!browse);
+    }
+    m_scan->setEnabled(!browse); // else its focus keeper takes the keyboard back from the browser
+    if (browse)
+        m_browser->focusTable();
+    else
+        m_scan->takeFocus();
 }
 
 void MainWindow::cancelSelected()
@@ -337,6 +363,7 @@ void MainWindow::applySizes()
     m_grid->setSizes(sizes);
     m_shift->setSizes(sizes);
     m_messages->setSizes(sizes);
+    m_browser->setSizes(sizes);
     for (QWidget *b : std::as_const(m_buttons)) {
         setPixelFont(b, sizes.smallPx, true);
         static_cast<QPushButton *>(b)->setIconSize(QSize(sizes.smallPx, sizes.smallPx));

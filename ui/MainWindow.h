@@ -13,6 +13,7 @@
 
 class QLabel;
 class QSettings;
+class QStackedWidget;
 
 namespace station::provisioning {
 class Station;
@@ -22,6 +23,7 @@ struct JobResult;
 
 namespace station::ui {
 
+class ManifestBrowser;
 class MessageBar;
 class ScanField;
 class ShiftPanel;
@@ -61,6 +63,9 @@ public:
     [[nodiscard]] SlotGrid *slotGrid() const { return m_grid; }
     [[nodiscard]] ShiftPanel *shiftPanel() const { return m_shift; }
     [[nodiscard]] MessageBar *messageBar() const { return m_messages; }
+    [[nodiscard]] ManifestBrowser *manifestBrowser() const { return m_browser; }
+    /// F9: the manifest browser instead of the production view, and back (the scan field takes the keyboard).
+    void toggleBrowser();
 
 signals:
     /// The supervisor chose a profile (or confirmed the EST trust again): the application restarts the
@@ -97,6 +102,8 @@ private:
     QPointer<SupervisorPanel> m_panel;
     QStringList m_profileDirs;
     QString m_trustDir;
+    QStackedWidget *m_pages;
+    ManifestBrowser *m_browser;
     QList<QWidget *> m_buttons;
     int m_sizedForHeight = 0;
 };
