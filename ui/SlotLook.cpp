@@ -44,6 +44,17 @@ QString shortPortName(const QString &portPath)
 SlotLook slotLook(const provisioning::SlotInfo &slot, qint64 nowMs)
 {
     SlotLook l;
+    if (!slot.present && slot.result && !slot.result->passed()) {
+        // Pulled out mid-job: the failure stays on the tile until the next unit is plugged in.
+        l.look = TileLook::Fail;
+        l.lookName = QStringLiteral("fail");
+        l.resultWord = SlotLookText::tr("\u2715 FAIL");
+        l.cause = slot.result->message.cause;
+        l.remedy = slot.result->message.remedy;
+        l.elapsedMs = slot.result->durationMs;
+        l.step = SlotLookText::tr("Unit removed");
+        return l;
+    }
     if (!slot.present) {
         l.look = TileLook::Free;
         l.lookName = QStringLiteral("free");

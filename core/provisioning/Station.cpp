@@ -199,18 +199,24 @@ void Station::onLeft(const device::DiscoveredDevice &device)
     Slot &s = m_slots[index];
     s.info.present = false;
     m_waitingForSetup.removeIf([&device](const device::DiscoveredDevice &d) { return d.id == device.id; });
+    const bool cutOff = s.job && !s.job->isFinished();
     if (s.job) {
-        if (!s.job->isFinished())
-            s.job->unplugged(); // records INCOMPLETE and reports
+        if (cutOff)
+            s.job->unplugged(); // records INCOMPLETE and reports (the result lands in s.info.result)
         s.job->deleteLater();
         s.job = nullptr;
     }
-    // A removed unit clears its tile: the slot waits for the next one.
-    s.info.result.reset();
-    s.info.serial.clear();
-    s.info.state = JobState::Detected;
-    s.info.stepText.clear();
     s.info.progressDone = s.info.progressTotal = 0;
+    // A unit pulled out mid-job leaves its failure on the tile (what happened, what to do) until the next
+    // unit arrives there; a unit removed after its result clears the tile for the next one.
+    const bool removalFailedIt =
+        cutOff || (s.info.result && s.info.result->failure == JobFailure::DeviceUnplugged);
+    if (!removalFailedIt) {
+        s.info.result.reset();
+        s.info.serial.clear();
+        s.info.state = JobState::Detected;
+        s.info.stepText.clear();
+    }
     emit slotChanged(index);
 }
 

@@ -169,7 +169,7 @@ private slots:
         QVERIFY(r->manifest->verify()->ok());
     }
 
-    void cancel_andUnplug_endIncompleteAndFreeTheSlot()
+    void cancel_andUnplug_endIncomplete_theUnpluggedSlotShowsWhyUntilTheNextUnit()
     {
         auto r = rig(profile());
         r->scripts[QStringLiteral("/a")] = unit(QStringLiteral("FAKE-E"));
@@ -187,7 +187,9 @@ private slots:
         QCOMPARE(r->results[0].finalState, JobState::Incomplete);
         QCOMPARE(jobFailureName(r->results[1].failure), QStringLiteral("device-unplugged"));
         QVERIFY(!r->station->slotInfo(1).present);
-        QVERIFY(!r->station->slotInfo(1).result.has_value()); // the tile is free again
+        // The tile keeps the failure (the operator sees why the unit stopped) until a unit arrives there.
+        QVERIFY(r->station->slotInfo(1).result.has_value());
+        QCOMPARE(jobFailureName(r->station->slotInfo(1).result->failure), QStringLiteral("device-unplugged"));
         for (const JobResult &res : r->results)
             QCOMPARE(manifest::outcomeName((*r->manifest->get(res.manifestId))->outcome), QStringLiteral("INCOMPLETE"));
         QVERIFY(r->manifest->verify()->ok());
