@@ -290,6 +290,11 @@ void MainWindow::openSupervisorPanel()
     });
 }
 
+void MainWindow::submitScan(const QString &label)
+{
+    onScanned(label);
+}
+
 void MainWindow::onScanned(const QString &text)
 {
     if (!m_station) {

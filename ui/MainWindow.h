@@ -41,6 +41,9 @@ public:
     ~MainWindow() override;
 
     /// Shows and drives `station` (it must outlive this window or be destroyed after it).
+    /// A label from a scanner other than the keyboard (a serial-port scanner): handled as a scan typed
+    /// into the scan field, its answer shown there.
+    void submitScan(const QString &label);
     void setStation(provisioning::Station *station, const QString &manifestPath);
 
     /// Turns the PASS / FAIL cue on or off for this run (the setting stays as it is).

@@ -5,6 +5,7 @@
 #include "PortSelection.h"
 #include "ProcessSetup.h"
 #include "SignalWatcher.h"
+#include "scanner/ScannerPort.h"
 
 #include "DevicePort.h"
 #include "ProfileDrivers.h"
@@ -86,7 +87,7 @@ int runProvision(const QStringList &args)
         return 2;
     }
     QStringList barcodes = p.values(QStringLiteral("barcode"));
-    if (profile->start == StartMode::Scan && barcodes.isEmpty()) {
+    if (profile->start == StartMode::Scan && barcodes.isEmpty() && profile->scanner.port.isEmpty()) {
         err << "provctl provision: the profile '" << profile->name
             << "' starts each unit on a scan of its label: give --barcode TEXT (one per unit)\n";
         return 2;
@@ -216,9 +217,24 @@ int runProvision(const QStringList &args)
         waitTimer.start(std::chrono::seconds(qMax(1, p.value(QStringLiteral("wait-s")).toInt())));
     });
 
+    // The profile's serial-port scanner: each label it sends is a scan, as --barcode gives them.
+    std::unique_ptr<drivers::ScannerPort> scanner;
+    if (!profile->scanner.port.isEmpty()) {
+        scanner = std::make_unique<drivers::ScannerPort>(profile->scanner.port, profile->scanner.baud);
+        QObject::connect(scanner.get(), &drivers::ScannerPort::notice, [&err](const QString &text, bool) {
+            err << "provctl provision: " << text << '\n' << Qt::flush;
+        });
+        QObject::connect(scanner.get(), &drivers::ScannerPort::scanned, [&](const QString &label) {
+            const ScanAnswer a = station.scan(label);
+            err << "scan " << label << ": " << a.message << '\n' << Qt::flush;
+        });
+    }
+
     QTimer::singleShot(0, [&] {
         station.start();
         discovery.start();
+        if (scanner)
+            scanner->start();
     });
     const int code = QCoreApplication::exec();
     discovery.stop();

@@ -1,5 +1,7 @@
 #include "StationAssembly.h"
 
+#include "scanner/ScannerPort.h"
+
 #include "ProfileDrivers.h"
 #include "discovery/DeviceDiscovery.h"
 #include "manifest/Manifest.h"
@@ -54,11 +56,14 @@ Result<std::unique_ptr<StationAssembly>> StationAssembly::create(const Options &
     // GUI's supervisor dialog for it is not built).
     a->m_station =
         std::make_unique<Station>(*profile, sc, a->m_discovery.get(), std::move(drivers), a->m_manifest.get());
+    if (!profile->scanner.port.isEmpty())
+        a->m_scanner = std::make_unique<drivers::ScannerPort>(profile->scanner.port, profile->scanner.baud);
     return a;
 }
 
 StationAssembly::~StationAssembly()
 {
+    m_scanner.reset();
     m_station.reset();
     if (m_discovery)
         m_discovery->stop();
@@ -69,6 +74,8 @@ void StationAssembly::start()
 {
     m_station->start();
     m_discovery->start();
+    if (m_scanner)
+        m_scanner->start();
 }
 
 } // namespace station::app

@@ -14,6 +14,7 @@
 
 namespace station::drivers {
 class DeviceDiscovery;
+class ScannerPort;
 }
 namespace station::manifest {
 class Manifest;
@@ -45,6 +46,8 @@ public:
     StationAssembly &operator=(const StationAssembly &) = delete;
 
     [[nodiscard]] provisioning::Station *station() const { return m_station.get(); }
+    /// The profile's serial-port barcode scanner, or null when it has none.
+    [[nodiscard]] drivers::ScannerPort *scanner() const { return m_scanner.get(); }
     [[nodiscard]] QString manifestPath() const { return m_manifestPath; }
     /// Prepares EST and starts watching for units.
     void start();
@@ -56,6 +59,7 @@ private:
     std::unique_ptr<manifest::Manifest> m_manifest;
     std::unique_ptr<drivers::DeviceDiscovery> m_discovery;
     std::unique_ptr<provisioning::Station> m_station;
+    std::unique_ptr<drivers::ScannerPort> m_scanner;
 };
 
 } // namespace station::app

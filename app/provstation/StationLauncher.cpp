@@ -1,5 +1,7 @@
 #include "StationLauncher.h"
 
+#include "scanner/ScannerPort.h"
+
 #include "FirstStartWindow.h"
 #include "MainWindow.h"
 #include "MessageBar.h"
@@ -114,6 +116,16 @@ bool StationLauncher::startWith(const QString &profilePath)
     m_window->setStation(nullptr, {});
     m_assembly = std::move(*built);
     m_window->setStation(m_assembly->station(), m_assembly->manifestPath());
+    if (drivers::ScannerPort *scanner = m_assembly->scanner()) {
+        // The serial scanner's labels go where the keyboard-wedge scanner's go: the scan field's handler.
+        connect(scanner, &drivers::ScannerPort::scanned, m_window, &ui::MainWindow::submitScan);
+        connect(scanner, &drivers::ScannerPort::notice, m_window, [this](const QString &text, bool problem) {
+            m_window->messageBar()->setCondition(QStringLiteral("scanner"),
+                                                 problem ? ui::MessageBar::Kind::Warning
+                                                         : ui::MessageBar::Kind::Information,
+                                                 text);
+        });
+    }
     QTimer::singleShot(0, this, [this] {
         if (m_assembly)
             m_assembly->start();

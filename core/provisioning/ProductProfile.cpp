@@ -368,6 +368,12 @@ void readBarcode(Section &root, ProductProfile &p)
     p.start = s.choice(QStringLiteral("start"), StartMode::Scan,
                        {{QStringLiteral("scan"), StartMode::Scan}, {QStringLiteral("auto"), StartMode::Auto}});
     p.scanStartsOnlyWaitingUnit = s.boolean(QStringLiteral("scan_starts_only_waiting_unit"), false);
+    // A serial-port scanner (a second serial device that sends one label per line) besides the keyboard.
+    p.scanner.port = s.string(QStringLiteral("scanner_port"));
+    p.scanner.baud = s.integer(QStringLiteral("scanner_baud"), 9600, 1200, 4000000);
+    if (p.start == StartMode::Auto && !p.scanner.port.isEmpty())
+        s.problem(QStringLiteral("scanner_port"), QStringLiteral("start: auto reads no labels, so a scanner would "
+                                                                 "never be used"));
 }
 
 void readTimeouts(Section &root, ProductProfile &p)
@@ -579,6 +585,10 @@ QJsonObject ProductProfile::toJson() const
     }
     if (scanStartsOnlyWaitingUnit)
         bc[QStringLiteral("scan_starts_only_waiting_unit")] = true;
+    if (!scanner.port.isEmpty()) {
+        bc[QStringLiteral("scanner_port")] = scanner.port;
+        bc[QStringLiteral("scanner_baud")] = scanner.baud;
+    }
 
     QJsonObject inj{{QStringLiteral("trust_anchors"), inject.trustAnchors}};
     if (!inject.trustAnchorsFile.isEmpty())

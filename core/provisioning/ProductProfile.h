@@ -96,6 +96,12 @@ struct DmsSettings {
     QStringList tags;
 };
 
+/// A barcode scanner on a serial port (besides the keyboard-wedge scanner typing into the scan field).
+struct ScannerSettings {
+    QString port; ///< "/dev/ttyUSB0", "COM5"; empty: none
+    int baud = 9600;
+};
+
 struct StationTimeouts {
     std::chrono::milliseconds step{30000};   ///< any device step
     std::chrono::milliseconds keyGen{90000}; ///< on-device key generation
@@ -114,6 +120,7 @@ struct ProductProfile {
     BarcodeRule barcode;
     StartMode start = StartMode::Scan;
     bool scanStartsOnlyWaitingUnit = false; ///< a scan that names no attached unit goes to the only waiting one
+    ScannerSettings scanner;
     AlreadyProvisionedPolicy alreadyProvisioned = AlreadyProvisionedPolicy::Refuse;
     StationTimeouts timeouts;
     DmsSettings dms;

@@ -1,6 +1,7 @@
 // Fuzz target: the barcode rules (GS1 element strings in all forms, a regular expression with a `serial`
 // group, plain serials) over scanner input read as UTF-8, with the invariants of an accepted code checked.
 #include "provisioning/BarcodeRule.h"
+#include "provisioning/ScanLines.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -51,5 +52,21 @@ int fuzzBarcode(const uint8_t *data, size_t size)
     checkAccepted(r);
     if (r && !r->serial.startsWith(QLatin1String("SN-")))
         __builtin_trap();
+
+    // The same bytes as a serial-port scanner's stream, in two feeds: bounded labels without line breaks
+    // or control bytes (GS excepted), each one a scan.
+    station::provisioning::ScanLines lines;
+    const QByteArrayView bytes(reinterpret_cast<const char *>(data), qsizetype(size));
+    const qsizetype cut = bytes.size() / 2;
+    for (const QByteArrayView part : {bytes.first(cut), bytes.sliced(cut)}) {
+        for (const QString &label : lines.feed(part).labels) {
+            if (label.isEmpty() || label.size() > station::provisioning::ScanLines::kMaxLabel)
+                __builtin_trap();
+            for (QChar c : label)
+                if ((c.unicode() < 0x20 && c.unicode() != 0x1d) || c.unicode() == 0x7f)
+                    __builtin_trap();
+            checkAccepted(gs1.parse(label));
+        }
+    }
     return 0;
 }

@@ -52,6 +52,11 @@ private slots:
                                       << "enrollment.key_type: 'rsa1024' is not a key type";
         QTest::newRow("bad placeholder") << minimal(QStringLiteral(", \"enrollment\": {\"subject\": \"CN={serail}\"}"))
                                          << "enrollment.subject: unknown placeholder {serail}";
+        QTest::newRow("scanner with auto start")
+            << minimal(QStringLiteral(", \"barcode\": {\"start\": \"auto\", \"scanner_port\": \"/dev/ttyUSB0\"}"))
+            << "barcode.scanner_port: start: auto reads no labels";
+        QTest::newRow("scanner baud") << minimal(QStringLiteral(", \"barcode\": {\"scanner_baud\": 7}"))
+                                      << "barcode.scanner_baud:";
         QTest::newRow("dms without icon") << minimal(QStringLiteral(", \"dms\": {\"icon\": \"\"}"))
                                           << "dms.icon: must not be empty";
         QTest::newRow("dms unknown field") << minimal(QStringLiteral(", \"dms\": {\"colour\": \"red\"}"))
