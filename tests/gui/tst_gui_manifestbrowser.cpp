@@ -514,6 +514,12 @@ private slots:
         QTest::qWait(150);
         QVERIFY(window.grab().save(failShot));
         qInfo("screenshot %s", qPrintable(failShot));
+        window.resize(1920, 1080);
+        QTRY_COMPARE(window.size(), QSize(1920, 1080));
+        QTest::qWait(150);
+        const QString bigShot = artifactDir() + QStringLiteral("/manifest-browser-fail-1920x1080.png");
+        QVERIFY(window.grab().save(bigShot));
+        qInfo("screenshot %s", qPrintable(bigShot));
 
         // F9 again: back to production.
         QTest::keyClick(browser->table(), Qt::Key_F9);
