@@ -24,3 +24,13 @@ if(STATION_LIBFUZZER)
         -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
     target_link_options(station_warnings INTERFACE -fsanitize=address,undefined)
 endif()
+# The hardening flags Debian builds its packages with (dpkg-buildflags: fortified libc calls, stack
+# protector, full RELRO with immediate binding), for the binaries that get packaged: the release preset
+# turns it on (installer/build-package.sh). Not with the sanitizers, which bring their own checks.
+option(STATION_HARDENING "Build with Debian's hardening flags (fortify, stack protector, full RELRO)" OFF)
+if(STATION_HARDENING AND NOT STATION_SANITIZE AND NOT STATION_LIBFUZZER)
+    target_compile_definitions(station_warnings INTERFACE _FORTIFY_SOURCE=2)
+    target_compile_options(station_warnings INTERFACE -fstack-protector-strong -fstack-clash-protection
+        $<$<CXX_COMPILER_ID:GNU>:-fcf-protection>)
+    target_link_options(station_warnings INTERFACE -Wl,-z,relro -Wl,-z,now)
+endif()

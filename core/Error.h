@@ -42,6 +42,9 @@ struct Error {
     QString remedy;  ///< what to do about it (may be empty)
     QString detail;  ///< technical detail: OpenSSL queue, HTTP body, ... (may be empty)
     int httpStatus = 0;
+    /// A stable, machine-readable cause where the source names one (the DMS's "device not preregistered"),
+    /// so that callers can tell refusals apart without parsing the message; empty otherwise.
+    QString reason;
 
     Error() = default;
     Error(ErrorCode c, QString msg, QString det = {}, QString rem = {})

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# Installs everything the station needs to build, test and run its demo on Debian 12.
+# Installs everything the station needs to build, test, package and run its demo on Debian 12 (lintian:
+# the package test checks the .deb with it).
 # Idempotent: packages already present are skipped quickly. Needs root (or sudo).
 set -euo pipefail
 
 packages=(
     build-essential cmake ninja-build ccache pkg-config git
     qt6-base-dev qt6-base-dev-tools qt6-serialport-dev libgl-dev
+    qt6-svg-dev qt6-multimedia-dev qt6-tools-dev qt6-l10n-tools
     libssl-dev openssl libsqlite3-dev sqlite3 libusb-1.0-0-dev
     curl ca-certificates xvfb xauth
     fonts-dejavu-core
+    lintian
 )
 
 missing=()

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # One command from a fresh Debian 12 machine to a passing test suite: installs the dependencies,
 # builds the `ci` preset (warnings are errors) and the `asan` preset, runs the unit and fuzz tests under
-# AddressSanitizer + UBSan (STATION_SKIP_ASAN=1 skips that stage), then every test except benchmarks.
+# AddressSanitizer + UBSan (STATION_SKIP_ASAN=1 skips that stage), then every test except benchmarks —
+# the package test included (label `package`: the .deb packed from the ci tree, linted, installed with apt,
+# used and purged; as root only, it skips otherwise).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,5 +21,5 @@ if [ "${STATION_SKIP_ASAN:-0}" != "1" ]; then
     ctest --preset asan -j "$(nproc)"
 fi
 
-echo "== the whole suite (ci preset, benchmarks excluded)"
+echo "== the whole suite (ci preset, benchmarks excluded; the package test installs and purges the .deb)"
 ctest --preset ci -j "$(nproc)"

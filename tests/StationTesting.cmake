@@ -1,4 +1,4 @@
-# station_add_test(<name> LABEL <unit|integration|gui|fuzz|bench> SOURCES <files...> [LIBS <targets...>]
+# station_add_test(<name> LABEL <unit|integration|gui|fuzz|bench|package> SOURCES <files...> [LIBS <targets...>]
 #                  [TIMEOUT <seconds>] [ARGS <args...>] [ENV <VAR=value...>])
 # Builds a Qt Test executable and registers it with CTest, labelled, with the label's default timeout.
 function(station_add_test name)
@@ -18,6 +18,7 @@ function(station_add_test name)
     set(timeouts_gui 180)
     set(timeouts_fuzz 180)
     set(timeouts_bench 1800)
+    set(timeouts_package 1200)
     set(timeout ${timeouts_${T_LABEL}})
     if(T_TIMEOUT)
         set(timeout ${T_TIMEOUT})
@@ -27,7 +28,7 @@ function(station_add_test name)
         list(APPEND env "ASAN_OPTIONS=detect_leaks=1:abort_on_error=1" "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")
     endif()
     set_tests_properties(${name} PROPERTIES LABELS "${T_LABEL}" TIMEOUT ${timeout} ENVIRONMENT "${env}")
-    if(T_LABEL STREQUAL "integration" OR T_LABEL STREQUAL "gui" OR T_LABEL STREQUAL "bench")
+    if(T_LABEL MATCHES "^(integration|gui|bench|package)$")
         add_dependencies(${name} provctl)
     endif()
 endfunction()

@@ -27,7 +27,7 @@ ManifestBrowser::ManifestBrowser(QWidget *parent)
       m_keys(new QLabel(this)), m_filters(new ManifestFilterBar({}, this)), m_split(new QSplitter(Qt::Vertical, this)),
       m_table(new QTableView(this)), m_details(new UnitDetails(this)), m_status(new QLabel(this))
 {
-    m_back->setText(tr("Esc or F9: back to production"));
+    m_back->setText(tr("Esc or F10: back to production"));
     m_back->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     m_keys->setWordWrap(true);
     m_keys->setText(tr("\u2191 \u2193 PgUp PgDn: move   \u00B7   Ctrl+Home: newest   \u00B7   Ctrl+End: oldest   "

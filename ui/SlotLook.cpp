@@ -86,7 +86,7 @@ SlotLook slotLook(const provisioning::SlotInfo &slot, qint64 nowMs)
         l.look = TileLook::Attention;
         l.lookName = QStringLiteral("attention");
         l.elapsedMs = 0;
-        l.step = SlotLookText::tr("Already provisioned: a supervisor must confirm");
+        l.step = SlotLookText::tr("Already provisioned: a supervisor re-provisions it with F7");
         return l;
     }
     l.look = TileLook::Working;

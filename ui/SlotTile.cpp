@@ -1,5 +1,7 @@
 #include "SlotTile.h"
 
+#include "Icons.h"
+
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QProgressBar>
@@ -9,6 +11,14 @@
 namespace station::ui {
 
 namespace {
+
+/// The result word as the tile shows it beside its icon: "PASS", not "✓ PASS" (the SVG icon is the
+/// shape; the accessible text keeps the glyph).
+QString wordBesideIcon(const QString &resultWord)
+{
+    const qsizetype space = resultWord.indexOf(QLatin1Char(' '));
+    return space > 0 && !resultWord.at(0).isLetterOrNumber() ? resultWord.mid(space + 1) : resultWord;
+}
 
 QLabel *makeLabel(QWidget *parent, bool wrap = false)
 {
@@ -35,6 +45,8 @@ SlotTile::SlotTile(int index, QWidget *parent) : QFrame(parent), m_index(index)
     m_result->setObjectName(QStringLiteral("result"));
     m_result->setAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     m_result->setSizePolicy(QSizePolicy::Maximum, QSizePolicy::Preferred);
+    m_icon = new QLabel(this);
+    m_icon->setObjectName(QStringLiteral("icon"));
     m_step = makeLabel(this, true);
     m_progress = new QProgressBar(this);
     m_progress->setRange(0, 100);
@@ -54,6 +66,8 @@ SlotTile::SlotTile(int index, QWidget *parent) : QFrame(parent), m_index(index)
     header->addWidget(m_elapsed);
 
     auto *resultRow = new QHBoxLayout;
+    resultRow->setSpacing(10);
+    resultRow->addWidget(m_icon);
     resultRow->addWidget(m_result);
     resultRow->addStretch(1);
 
@@ -123,9 +137,10 @@ void SlotTile::render()
     fitSerial();
     m_serial->setVisible(m_look.look != TileLook::Free);
     setLook(m_result, "resultLook", m_look.lookName);
-    m_result->setText(m_look.resultWord);
+    m_result->setText(wordBesideIcon(m_look.resultWord));
     fitResult();
     m_result->setVisible(!m_look.resultWord.isEmpty());
+    showIcon();
     setLook(m_step, "stepLook", m_look.lookName);
     m_step->setText(m_look.step);
     // A small tile keeps what matters: the result and the cause; "Remove the unit." and the remedy go.
@@ -158,11 +173,35 @@ void SlotTile::fitResult()
     f.setBold(true);
     for (; px > 14; --px) {
         f.setPixelSize(px);
-        if (QFontMetrics(f).horizontalAdvance(m_look.resultWord) + 24 <= available)
+        // + the icon beside it (px + 8, and the row's spacing)
+        if (QFontMetrics(f).horizontalAdvance(wordBesideIcon(m_look.resultWord)) + 24 + px + 18 <= available)
             break;
     }
     if (m_result->font().pixelSize() != px)
         setPixelFont(m_result, px, true);
+    showIcon();
+}
+
+void SlotTile::showIcon()
+{
+    QString name;
+    switch (m_look.look) {
+    case TileLook::Free: name = QStringLiteral("empty"); break;
+    case TileLook::Working: name = QStringLiteral("working"); break;
+    case TileLook::Waiting: break; // the step line says it with its own glyph: "▤ Scan the unit's label"
+    case TileLook::Attention: name = QStringLiteral("attention"); break;
+    case TileLook::Pass: name = QStringLiteral("pass"); break;
+    case TileLook::Fail: name = QStringLiteral("fail"); break;
+    }
+    // As tall as the result word; a little smaller beside a step text.
+    const int px = m_look.resultWord.isEmpty() ? qMax(24, m_resultPx * 2 / 3) : m_result->font().pixelSize() + 8;
+    const QString key = QStringLiteral("%1/%2/%3").arg(name).arg(px).arg(devicePixelRatioF());
+    m_icon->setVisible(!name.isEmpty());
+    if (key == m_iconKey || name.isEmpty())
+        return;
+    m_iconKey = key;
+    m_icon->setPixmap(uiPixmap(name, px, devicePixelRatioF()));
+    m_icon->setFixedSize(px, px);
 }
 
 void SlotTile::fitSerial()

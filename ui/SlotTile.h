@@ -41,6 +41,7 @@ private:
     void fitSerial();
     /// The result word likewise (a cut-off "PAS" reads wrong).
     void fitResult();
+    void showIcon();
 
     int m_index;
     provisioning::SlotInfo m_slot;
@@ -54,6 +55,8 @@ private:
     QLabel *m_elapsed;
     QLabel *m_serial;
     QLabel *m_result;
+    QLabel *m_icon; ///< the state's shape (check, cross, ...), drawn from SVG
+    QString m_iconKey;
     QLabel *m_step;
     QProgressBar *m_progress;
     QLabel *m_cause;

@@ -99,7 +99,15 @@ QFrame[messageLook] QLabel { background: transparent; border: none; }
 QLineEdit { border: 3px solid %6; border-radius: 4px; padding: 4px 8px; background: %1; }
 QPushButton { border: 2px solid %3; border-radius: 4px; padding: 6px 12px; background: %1; }
 QPushButton:pressed { background: %2; }
+QPushButton[actionButton="yes"] { padding: 4px 7px; }
+QPushButton:disabled { color: %3; border-style: dashed; background: %2; }
+QCheckBox::indicator { width: 22px; height: 22px; }
 QListWidget { border: 1px solid %3; background: %1; }
+QLabel[roleLook="supervisor"] { color: white; background: %6; border-radius: 4px; padding: 2px 10px; }
+QLabel[roleLook="operator"] { color: %8; border: 2px solid %3; border-radius: 4px; padding: 2px 10px; }
+QLabel[trustLook="error"] { color: white; background: %5; border-radius: 4px; padding: 6px 10px; }
+QLabel[trustLook="warning"] { background: #FFF1CC; border: 2px solid %7; border-radius: 4px; padding: 6px 10px; }
+QLabel[trustLook="positive"] { color: %4; border: 2px solid %4; border-radius: 4px; padding: 6px 10px; }
 )")
                           .arg(hex(colors::surface), hex(colors::window), hex(colors::outline), hex(colors::pass),
                                hex(colors::fail), hex(colors::working), hex(colors::warning), hex(colors::text)));

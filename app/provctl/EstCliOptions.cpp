@@ -26,18 +26,6 @@ Error usageError(const QString &message, const QString &remedy = {})
                  remedy.isEmpty() ? QStringLiteral("Run 'provctl est --help' for the options") : remedy);
 }
 
-Result<crypto::SecretBytes> secretFromEnv(const QString &variable, const QString &what)
-{
-    if (variable.isEmpty())
-        return crypto::SecretBytes{};
-    const QByteArray name = variable.toLocal8Bit();
-    if (!qEnvironmentVariableIsSet(name.constData()))
-        return fail(ErrorCode::InvalidArgument,
-                    QStringLiteral("The environment variable %1 (the %2) is not set").arg(variable, what), {},
-                    QStringLiteral("export %1=... before running provctl, or name another variable").arg(variable));
-    return crypto::SecretBytes(qgetenv(name.constData()));
-}
-
 Result<QList<crypto::Certificate>> readCertificates(const QString &path, const QString &what)
 {
     auto data = readFileBounded(path, 4 * 1024 * 1024);
@@ -333,7 +321,7 @@ Result<est::EstClientConfig> buildEstClientConfig(const EstCliOptions &o)
         config.caCertificates = *cas;
     }
     if (!o.clientCert.isEmpty()) {
-        auto pass = secretFromEnv(o.clientKeyPassEnv, QStringLiteral("client key passphrase"));
+        auto pass = crypto::secretFromEnvironment(o.clientKeyPassEnv, QStringLiteral("client key passphrase"));
         if (!pass)
             return fail(pass.error());
         auto identity = est::ClientIdentity::fromFiles(o.clientCert, o.clientKey, *pass);
@@ -342,7 +330,7 @@ Result<est::EstClientConfig> buildEstClientConfig(const EstCliOptions &o)
         config.clientIdentity = *identity;
         config.auth = est::EstAuthMode::ClientCertificate;
     } else if (!o.clientP12.isEmpty()) {
-        auto pass = secretFromEnv(o.clientP12PassEnv, QStringLiteral("PKCS#12 password"));
+        auto pass = crypto::secretFromEnvironment(o.clientP12PassEnv, QStringLiteral("PKCS#12 password"));
         if (!pass)
             return fail(pass.error());
         auto identity = est::ClientIdentity::fromPkcs12File(o.clientP12, *pass);
@@ -352,7 +340,7 @@ Result<est::EstClientConfig> buildEstClientConfig(const EstCliOptions &o)
         config.auth = est::EstAuthMode::ClientCertificate;
     }
     if (!o.user.isEmpty()) {
-        auto pass = secretFromEnv(o.passwordEnv, QStringLiteral("EST password"));
+        auto pass = crypto::secretFromEnvironment(o.passwordEnv, QStringLiteral("EST password"));
         if (!pass)
             return fail(pass.error());
         config.user = o.user;
@@ -370,7 +358,7 @@ Result<est::EstClientConfig> buildEstClientConfig(const EstCliOptions &o)
         if (!proxy.isValid() || proxy.host().isEmpty())
             return fail(usageError(QStringLiteral("'%1' is not a proxy URL").arg(o.proxy),
                                    QStringLiteral("Use http://host:port")));
-        auto password = secretFromEnv(o.proxyPasswordEnv, QStringLiteral("proxy password"));
+        auto password = crypto::secretFromEnvironment(o.proxyPasswordEnv, QStringLiteral("proxy password"));
         if (!password)
             return fail(password.error());
         config.proxyMode = est::EstProxyMode::Explicit;

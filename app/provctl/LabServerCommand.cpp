@@ -3,6 +3,7 @@
 #include "SignalWatcher.h"
 
 #include "FileUtil.h"
+#include "StationPaths.h"
 #include "crypto/CsrAttributes.h"
 #include "crypto/Encoding.h"
 #include "est/LabEstServer.h"
@@ -11,7 +12,6 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QHostAddress>
-#include <QStandardPaths>
 #include <QTextStream>
 
 namespace station::cli {
@@ -177,9 +177,7 @@ int runLabServer(const QStringList &args)
     options.csrAttributes = *attrs;
 
     est::LabCa::Options caOptions;
-    caOptions.directory = parser.isSet(dirOpt) ? parser.value(dirOpt)
-                                               : QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
-                                                     QStringLiteral("/provstation/lab");
+    caOptions.directory = parser.isSet(dirOpt) ? parser.value(dirOpt) : paths::labDirectory();
     caOptions.issuedValidityDays = certDays;
     caOptions.serverNames = parser.values(nameOpt);
     if (listen->address != QHostAddress::Any && listen->address != QHostAddress::AnyIPv4 &&

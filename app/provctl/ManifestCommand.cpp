@@ -1,7 +1,9 @@
 // provctl manifest list | show | verify: read the station's manifest (never writes it).
 #include "Commands.h"
+#include "ManifestCommands.h"
 
 #include "manifest/Manifest.h"
+#include "manifest/RecordFields.h"
 
 #include <QCommandLineParser>
 #include <QJsonArray>
@@ -21,55 +23,32 @@ void printUsage(QTextStream &s)
          "[--serial S] [--format table|json] [--limit N]\n"
          "       provctl manifest show   SERIAL|ROWID [--manifest FILE]   (a serial: its PASS, else its latest "
          "attempt)\n"
-         "       provctl manifest verify [--manifest FILE]\n\n"
+         "       provctl manifest verify [--manifest FILE]\n"
+         "       provctl manifest export --format csv|json|lamassu --out FILE [--since ISO8601] [--status S]\n"
+         "                               [--serial S] [--only-not-exported] [--profile FILE] [--dms-id ID]\n"
+         "                               [--sign-cert FILE --sign-key FILE | --sign-p12 FILE] [--sign-pass-env VAR]\n"
+         "       provctl manifest verify-export FILE [--signature FILE.p7s] [--trust CA.pem]\n"
+         "       provctl manifest upload    --dms-url URL --dms-id ID (--token-env VAR | --oidc-token-url URL\n"
+         "                                  --client-id ID --client-secret-env VAR) [--trust CA.pem] [--dry-run]\n"
+         "                                  [--jobs N] [--profile FILE] [--since ISO8601] [--status S]\n"
+         "       provctl manifest reconcile --dms-url URL --dms-id ID (token options as for upload) [--trust CA.pem]\n\n"
          "The manifest is one SQLite file per station (default "
       << Manifest::defaultPath()
       << ").\nverify walks the hash chain of the finished rows and names every row that was edited, deleted,\n"
          "inserted or moved; exit status 1 when it finds one.\n";
 }
 
-QJsonObject toJson(const ManifestRecord &r, bool full)
+/// A row of `manifest list --format json`: the fields that identify an attempt and how it ended.
+QJsonObject summaryJson(const ManifestRecord &r)
 {
-    QJsonObject o{{QStringLiteral("id"), double(r.id)},
-                  {QStringLiteral("serial"), r.serial},
-                  {QStringLiteral("status"), outcomeName(r.outcome)},
-                  {QStringLiteral("step"), r.step},
-                  {QStringLiteral("cert_serial"), r.certSerial},
-                  {QStringLiteral("started_at"), r.startedAt.toString(Qt::ISODateWithMs)},
-                  {QStringLiteral("duration_ms"), double(r.durationMs)},
-                  {QStringLiteral("error_code"), r.errorCode}};
-    if (!full)
-        return o;
-    o.insert(QStringLiteral("attempt_id"), r.attemptId);
-    o.insert(QStringLiteral("barcode"), r.barcode);
-    o.insert(QStringLiteral("hardware_id"), r.hardwareId);
-    o.insert(QStringLiteral("device_uuid"), r.deviceUuid);
-    o.insert(QStringLiteral("imei"), r.imei);
-    o.insert(QStringLiteral("model"), r.model);
-    o.insert(QStringLiteral("firmware"), r.firmware);
-    o.insert(QStringLiteral("port_path"), r.portPath);
-    o.insert(QStringLiteral("profile_name"), r.profileName);
-    o.insert(QStringLiteral("profile_sha256"), r.profileSha256);
-    o.insert(QStringLiteral("est_url"), r.estUrl);
-    o.insert(QStringLiteral("key_origin"), r.keyOrigin);
-    o.insert(QStringLiteral("key_type"), r.keyType);
-    o.insert(QStringLiteral("csr_sha256"), r.csrSha256);
-    o.insert(QStringLiteral("public_key_sha256"), r.publicKeySha256);
-    o.insert(QStringLiteral("evidence"), QJsonDocument::fromJson(r.evidence.toUtf8()).object());
-    o.insert(QStringLiteral("cert_fingerprint"), r.certFingerprint);
-    o.insert(QStringLiteral("cert_subject"), r.certSubject);
-    o.insert(QStringLiteral("cert_issuer"), r.certIssuer);
-    o.insert(QStringLiteral("cert_not_before"), r.certNotBefore.toString(Qt::ISODate));
-    o.insert(QStringLiteral("cert_not_after"), r.certNotAfter.toString(Qt::ISODate));
-    o.insert(QStringLiteral("cert_pem"), r.certPem);
-    o.insert(QStringLiteral("orphan_cert_serial"), r.orphanCertSerial);
-    o.insert(QStringLiteral("error_message"), r.errorMessage);
-    o.insert(QStringLiteral("error_detail"), r.errorDetail);
-    o.insert(QStringLiteral("operator"), r.operatorName);
-    o.insert(QStringLiteral("station_id"), r.stationId);
-    o.insert(QStringLiteral("finished_at"), r.finishedAt.toString(Qt::ISODateWithMs));
-    o.insert(QStringLiteral("row_hash"), r.rowHash);
-    return o;
+    return QJsonObject{{QStringLiteral("id"), double(r.id)},
+                       {QStringLiteral("serial"), r.serial},
+                       {QStringLiteral("status"), outcomeName(r.outcome)},
+                       {QStringLiteral("step"), r.step},
+                       {QStringLiteral("cert_serial"), r.certSerial},
+                       {QStringLiteral("started_at"), r.startedAt.toString(Qt::ISODateWithMs)},
+                       {QStringLiteral("duration_ms"), double(r.durationMs)},
+                       {QStringLiteral("error_code"), r.errorCode}};
 }
 
 Result<std::unique_ptr<Manifest>> openFrom(const QCommandLineParser &p)
@@ -146,7 +125,7 @@ int runList(const QStringList &args, QTextStream &out, QTextStream &err)
                 break;
             ++printed;
             if (format == QLatin1String("json"))
-                json.append(toJson(r, false));
+                json.append(summaryJson(r));
             else
                 out << QStringLiteral("%1  %2  %3  %4  %5  %6\n")
                            .arg(r.id, 6)
@@ -196,7 +175,7 @@ int runShow(const QStringList &args, QTextStream &out, QTextStream &err)
         err << "provctl manifest show: no attempt of '" << key << "' in " << (*m)->path() << '\n';
         return 1;
     }
-    out << QJsonDocument(toJson(**row, true)).toJson(QJsonDocument::Indented);
+    out << QJsonDocument(recordToJson(**row)).toJson(QJsonDocument::Indented);
     return 0;
 }
 
@@ -247,6 +226,14 @@ int runManifest(const QStringList &args)
         return runShow(rest, out, err);
     if (sub == QLatin1String("verify"))
         return runVerify(rest, out, err);
+    if (sub == QLatin1String("export"))
+        return runExport(rest, out, err);
+    if (sub == QLatin1String("verify-export"))
+        return runVerifyExport(rest, out, err);
+    if (sub == QLatin1String("upload"))
+        return runUpload(rest, out, err);
+    if (sub == QLatin1String("reconcile"))
+        return runReconcile(rest, out, err);
     err << "provctl manifest: unknown subcommand '" << sub << "'\n";
     printUsage(err);
     return 2;

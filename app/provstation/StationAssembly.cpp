@@ -3,6 +3,7 @@
 #include "ProfileDrivers.h"
 #include "discovery/DeviceDiscovery.h"
 #include "manifest/Manifest.h"
+#include "provisioning/TrustSetup.h"
 
 #include <QFileInfo>
 #include <QHostInfo>
@@ -16,6 +17,7 @@ Result<std::unique_ptr<StationAssembly>> StationAssembly::create(const Options &
     auto profile = ProductProfile::load(options.profilePath);
     if (!profile)
         return fail(profile.error());
+    *profile = TrustSetup::withConfirmedTrust(std::move(*profile), options.trustDir);
     std::unique_ptr<StationAssembly> a(new StationAssembly);
     a->m_manifestPath = options.manifestPath.isEmpty() ? manifest::Manifest::defaultPath() : options.manifestPath;
     auto opened = manifest::Manifest::open(a->m_manifestPath);

@@ -34,6 +34,9 @@ public:
         /// Ports whose unit speaks another protocol than the profile's (the demo's mixed bench).
         QHash<QString, drivers::Protocol> protocolByPort;
         std::chrono::milliseconds settleDelay{300};
+        /// Where a supervisor's confirmed EST trust anchors are kept (TrustSetup): a profile that bootstraps
+        /// its trust uses them when they exist. Empty: the profile as it is.
+        QString trustDir;
     };
 
     [[nodiscard]] static Result<std::unique_ptr<StationAssembly>> create(const Options &options);

@@ -4,19 +4,29 @@
 #include "DemoAutopilot.h"
 #include "DemoSetup.h"
 #include "StationAssembly.h"
+#include "StationLauncher.h"
 
+#include "LogFile.h"
 #include "MainWindow.h"
 #include "MessageBar.h"
 #include "ProcessHardening.h"
+#include "StationPaths.h"
 #include "StationVersion.h"
 #include "Theme.h"
 
+#include "provisioning/SupervisorSession.h"
+#include "provisioning/TrustSetup.h"
+
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QIcon>
+#include <QLibraryInfo>
+#include <QLocale>
 #include <QLoggingCategory>
 #include <QSettings>
 #include <QTextStream>
 #include <QTimer>
+#include <QTranslator>
 
 #include <optional>
 
@@ -30,6 +40,8 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("provstation"));
     QApplication::setOrganizationName(QStringLiteral("ProvisioningStation"));
     QApplication::setApplicationVersion(QString::fromLatin1(kVersion));
+    QGuiApplication::setDesktopFileName(QStringLiteral("provstation")); // the installed desktop entry
+    QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("provstation")));
     QTextStream err(stderr);
     QTextStream out(stdout);
     if (!hardened)
@@ -77,9 +89,13 @@ int main(int argc, char *argv[])
     p.addOptions({demoOpt, demoDirOpt, demoUnitsOpt, profileOpt, manifestOpt, portOpt, operatorOpt, quitOpt,
                   autoscanOpt, shotOpt, sizeOpt, muteOpt});
     p.process(app);
+    // Warnings and errors also to the log file (StationPaths.h: ~/.local/state/provisioning-station/).
+    auto logFile = LogFile::install(paths::logDirectory() + QStringLiteral("/provstation.log"));
+    if (!logFile)
+        err << "provstation: warning: " << logFile.error().toString() << '\n' << Qt::flush;
     const bool demo = p.isSet(demoOpt);
-    if (demo == p.isSet(profileOpt)) {
-        err << "provstation: give either --demo or --profile FILE\n";
+    if (demo && p.isSet(profileOpt)) {
+        err << "provstation: give either --demo or --profile FILE (or neither: the last profile)\n";
         return 2;
     }
     bool ok = true;
@@ -88,6 +104,15 @@ int main(int argc, char *argv[])
         err << "provstation: --quit-after takes a number of seconds\n";
         return 2;
     }
+
+    // The GUI's texts in the user's language (compiled in from resources/translations), and Qt's own.
+    QTranslator qtTexts;
+    if (qtTexts.load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
+                     QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QApplication::installTranslator(&qtTexts);
+    QTranslator stationTexts;
+    if (stationTexts.load(QLocale(), QStringLiteral("provstation"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+        QApplication::installTranslator(&stationTexts);
 
     ui::applyTheme(app);
     QSettings settings;
@@ -110,7 +135,9 @@ int main(int argc, char *argv[])
     }
 
     std::unique_ptr<app::DemoSetup> demoSetup;
-    std::unique_ptr<app::StationAssembly> assembly;
+    // A real station has a supervisor (the demo is preconfigured and has none: no first-start window).
+    std::unique_ptr<provisioning::SupervisorSession> supervisor;
+    std::unique_ptr<app::StationLauncher> launcher;
     if (demo) {
         app::DemoSetup::Options dopt;
         dopt.directory = p.value(demoDirOpt);
@@ -144,19 +171,22 @@ int main(int argc, char *argv[])
         });
         QTimer::singleShot(0, demoSetup.get(), &app::DemoSetup::start);
     } else {
-        app::StationAssembly::Options so;
-        so.profilePath = p.value(profileOpt);
-        so.manifestPath = p.value(manifestOpt);
-        so.operatorName = p.value(operatorOpt);
-        so.explicitPorts = p.values(portOpt);
-        auto built = app::StationAssembly::create(so);
-        if (!built) {
-            err << "provstation: " << built.error().toString() << '\n';
-            return 2;
-        }
-        assembly = std::move(*built);
-        window.setStation(assembly->station(), assembly->manifestPath());
-        QTimer::singleShot(0, &window, [&] { assembly->start(); });
+        supervisor = std::make_unique<provisioning::SupervisorSession>(&settings);
+        app::StationLauncher::Options lo;
+        lo.profilePath = p.value(profileOpt);
+        lo.manifestPath = p.value(manifestOpt);
+        lo.operatorName = p.value(operatorOpt);
+        lo.explicitPorts = p.values(portOpt);
+        lo.profileDirs = app::StationLauncher::defaultProfileDirs();
+        lo.trustDir = provisioning::TrustSetup::defaultTrustDir();
+        launcher = std::make_unique<app::StationLauncher>(lo, &settings, supervisor.get(), &window);
+        QObject::connect(launcher.get(), &app::StationLauncher::startFailed, &window,
+                         [&](const QString &message) { err << "provstation: " << message << '\n'; });
+        launcher->begin(); // shows the main window, or the first-start window
+        const int code = QApplication::exec();
+        autopilot.reset();
+        launcher.reset();
+        return code;
     }
 
     window.show();

@@ -1,5 +1,7 @@
 #include "SecretBytes.h"
 
+#include <QtGlobal>
+
 #include <openssl/crypto.h>
 
 #include <cstring>
@@ -77,6 +79,20 @@ void SecretBytes::clear()
         OPENSSL_cleanse(m_data.get(), static_cast<size_t>(m_size));
     m_data.reset();
     m_size = 0;
+}
+
+Result<SecretBytes> secretFromEnvironment(const QString &variable, const QString &what)
+{
+    if (variable.isEmpty())
+        return SecretBytes{};
+    const QByteArray name = variable.toLocal8Bit();
+    if (!qEnvironmentVariableIsSet(name.constData()))
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("The environment variable %1 (the %2) is not set").arg(variable, what), {},
+                    QStringLiteral("Set it (export %1=...) before starting provctl or the station, or name "
+                                   "another variable.")
+                        .arg(variable));
+    return SecretBytes(qgetenv(name.constData()));
 }
 
 } // namespace station::crypto

@@ -7,6 +7,8 @@
 // the last holder lets go — the secret survives in freed heap memory.
 #pragma once
 
+#include "Error.h"
+
 #include <QByteArray>
 #include <QByteArrayView>
 
@@ -52,5 +54,10 @@ private:
 /// shared buffer is only released (wiping it would corrupt the other holder's copy). Code that carries
 /// secrets in QByteArrays must therefore keep them unshared (one holder, reserve before appending).
 void wipe(QByteArray &data);
+
+/// The value of the environment variable `variable` as a secret (how provctl and the profiles take
+/// passphrases, passwords and tokens: never on the command line). An unset variable is an error that
+/// names it and says `what` it should hold; an empty `variable` name gives an empty secret.
+[[nodiscard]] Result<SecretBytes> secretFromEnvironment(const QString &variable, const QString &what);
 
 } // namespace station::crypto

@@ -198,7 +198,9 @@ Error EstErrorClassifier::classifyHttp(int status, const QByteArray &body, const
                 message += QStringLiteral(" (") + describeClientIdentity(context) + QLatin1Char(')');
             if (QByteArrayView(known.text) == "device not preregistered" && !context.csrCommonName.isEmpty())
                 message += QStringLiteral(" (device id = CSR common name '%1')").arg(context.csrCommonName);
-            return make(known.code, message, detail, QString::fromUtf8(known.remedy), status);
+            Error e = make(known.code, message, detail, QString::fromUtf8(known.remedy), status);
+            e.reason = QString::fromLatin1(known.text); // a decision of the DMS, not a server fault
+            return e;
         }
     }
 

@@ -142,6 +142,15 @@ void HttpsConnection::respond(quint64 requestNumber, const HttpResponse &respons
     m_idle.start();
 }
 
+void HttpsConnection::abortRequest(quint64 requestNumber)
+{
+    if (m_closing || requestNumber != m_awaiting)
+        return;
+    m_awaiting = 0;
+    m_pendingRequest = HttpRequest{};
+    closeNow();
+}
+
 void HttpsConnection::onOutputDrained()
 {
     if (!m_outputBlocked || m_closing || queuedOutput() > m_maxQueuedOutput / 2)

@@ -28,6 +28,8 @@ public:
 
     [[nodiscard]] const HttpsServer::Peer &peer() const { return m_peer; }
     void respond(quint64 requestNumber, const HttpResponse &response);
+    /// Closes the connection without answering, when `requestNumber` is the one awaiting its answer.
+    void abortRequest(quint64 requestNumber);
     void closeNow();
 
 Q_SIGNALS:

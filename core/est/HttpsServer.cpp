@@ -3,6 +3,7 @@
 #include "HttpsConnection.h"
 
 #include <QLoggingCategory>
+#include <QSslKey>
 #include <QSslServer>
 #include <QSslSocket>
 
@@ -33,9 +34,48 @@ void HttpsServer::Responder::send(const HttpResponse &response) const
         m_connection->respond(m_requestNumber, response);
 }
 
+void HttpsServer::Responder::abort() const
+{
+    if (m_connection)
+        m_connection->abortRequest(m_requestNumber);
+}
+
 bool HttpsServer::Responder::isConnected() const
 {
     return !m_connection.isNull();
+}
+
+Result<QSslConfiguration> HttpsServer::tlsConfiguration(const crypto::Certificate &certificate,
+                                                        const crypto::PrivateKey &key,
+                                                        const QList<crypto::Certificate> &clientCas,
+                                                        const QList<crypto::Certificate> &chain,
+                                                        QSsl::SslProtocol protocol)
+{
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setLocalCertificate(QSslCertificate(certificate.toDer(), QSsl::Der));
+    if (!chain.isEmpty()) {
+        QList<QSslCertificate> local{QSslCertificate(certificate.toDer(), QSsl::Der)};
+        for (const crypto::Certificate &c : chain)
+            local.append(QSslCertificate(c.toDer(), QSsl::Der));
+        tls.setLocalCertificateChain(local);
+    }
+    auto keyDer = key.toPkcs8Der();
+    if (!keyDer)
+        return fail(keyDer.error());
+    const QSsl::KeyAlgorithm algorithm = key.algorithmName().startsWith(QStringLiteral("RSA")) ? QSsl::Rsa : QSsl::Ec;
+    QSslKey sslKey(keyDer->view().toByteArray(), algorithm, QSsl::Der, QSsl::PrivateKey);
+    if (sslKey.isNull())
+        return fail(ErrorCode::Tls,
+                    QStringLiteral("the TLS stack cannot use the server key (%1)").arg(key.algorithmName()), {},
+                    QStringLiteral("use an RSA or EC key for the TLS server"));
+    tls.setPrivateKey(sslKey);
+    QList<QSslCertificate> cas;
+    for (const crypto::Certificate &c : clientCas)
+        cas.append(QSslCertificate(c.toDer(), QSsl::Der));
+    tls.setCaCertificates(cas);
+    tls.setPeerVerifyMode(QSslSocket::QueryPeer);
+    tls.setProtocol(protocol);
+    return tls;
 }
 
 HttpsServer::HttpsServer(Options options, Handler handler, QObject *parent)

@@ -11,6 +11,8 @@
 #include "Error.h"
 #include "HttpMessage.h"
 #include "HttpRequestParser.h"
+#include "crypto/Certificate.h"
+#include "crypto/PrivateKey.h"
 
 #include <QHostAddress>
 #include <QObject>
@@ -64,6 +66,9 @@ public:
     public:
         Responder() = default;
         void send(const HttpResponse &response) const;
+        /// Closes the connection (TCP reset) without answering: what a crashed peer or a dropped network
+        /// looks like to the client. A no-op when the request was answered already or the client went away.
+        void abort() const;
         [[nodiscard]] bool isConnected() const;
 
     private:
@@ -88,6 +93,15 @@ public:
         qint64 peakInputBytes = 0;           ///< most input one connection held (parser + socket buffers)
         qint64 peakQueuedOutputBytes = 0;    ///< most unsent output one connection held
     };
+
+    /// The TLS side of a server: presents `certificate` (then `chain`) with `key`, and asks for - never
+    /// requires - a client certificate, naming `clientCas` as acceptable issuers (the handler decides, so
+    /// an EST server can answer with a reason instead of a TLS alert).
+    [[nodiscard]] static Result<QSslConfiguration> tlsConfiguration(const crypto::Certificate &certificate,
+                                                                    const crypto::PrivateKey &key,
+                                                                    const QList<crypto::Certificate> &clientCas,
+                                                                    const QList<crypto::Certificate> &chain = {},
+                                                                    QSsl::SslProtocol protocol = QSsl::TlsV1_2OrLater);
 
     HttpsServer(Options options, Handler handler, QObject *parent = nullptr);
     ~HttpsServer() override;

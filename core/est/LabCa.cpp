@@ -203,20 +203,26 @@ Result<LabCa> LabCa::openOrCreate(const Options &options)
 
 Result<Certificate> LabCa::issue(const CertificateRequest &csr, const PrivateKey *subjectKey) const
 {
+    return issueUnitCertificate(csr, subjectKey, m_caCert, m_caKey, m_options.issuedValidityDays);
+}
+
+Result<Certificate> LabCa::issueUnitCertificate(const CertificateRequest &csr, const PrivateKey *subjectKey,
+                                                const Certificate &caCert, const PrivateKey &caKey, int validityDays)
+{
     CertificateProfile profile;
     profile.subject = csr.subject();
     if (profile.subject.isEmpty())
         return fail(ErrorCode::InvalidArgument, QStringLiteral("the CSR has an empty subject"), {},
                     QStringLiteral("put the unit's identity in the CSR subject, e.g. CN=<serial number>"));
     profile.subjectAltNames = csr.subjectAltNames();
-    profile.validityDays = m_options.issuedValidityDays;
+    profile.validityDays = validityDays;
     const PrivateKey key = subjectKey ? *subjectKey : csr.publicKey();
     profile.keyUsage = DigitalSignature;
     if (key.algorithmName().startsWith(QStringLiteral("RSA")))
         profile.keyUsage |= KeyEncipherment;
     profile.extendedKeyUsages = {QStringLiteral("clientAuth")}; // to authenticate its own simplereenroll
     // Never the enrollment policy: a unit's certificate must not let it enroll other identities.
-    return CertificateIssuer::issue(profile, key, m_caCert, m_caKey);
+    return CertificateIssuer::issue(profile, key, caCert, caKey);
 }
 
 Result<Certificate> LabCa::verifyClient(const QList<Certificate> &chain) const

@@ -59,6 +59,13 @@ public:
     [[nodiscard]] Result<crypto::Certificate> issue(const crypto::CertificateRequest &csr,
                                                     const crypto::PrivateKey *subjectKey = nullptr) const;
 
+    /// The unit profile of issue() for any CA: subject and subjectAltNames copied from `csr` (nothing else
+    /// it asks for), digitalSignature (+ keyEncipherment for RSA), clientAuth, `validityDays`.
+    /// `subjectKey` overrides the CSR's key (server-side key generation).
+    [[nodiscard]] static Result<crypto::Certificate>
+    issueUnitCertificate(const crypto::CertificateRequest &csr, const crypto::PrivateKey *subjectKey,
+                         const crypto::Certificate &caCert, const crypto::PrivateKey &caKey, int validityDays);
+
     /// Verifies a client certificate chain (leaf first) against the lab CA.
     [[nodiscard]] Result<crypto::Certificate> verifyClient(const QList<crypto::Certificate> &chain) const;
     /// A leaf fit for TLS client authentication: keyUsage with digitalSignature and extendedKeyUsage with

@@ -7,8 +7,6 @@
 
 #include <QFutureWatcher>
 #include <QLoggingCategory>
-#include <QSslCertificate>
-#include <QSslKey>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <openssl/crypto.h>
@@ -107,25 +105,12 @@ LabEstServer::~LabEstServer() = default;
 
 Result<void> LabEstServer::listen(const QHostAddress &address, quint16 port)
 {
+    auto tls = HttpsServer::tlsConfiguration(m_ca.serverCertificate(), m_ca.serverKey(), {m_ca.caCertificate()});
+    if (!tls)
+        return fail(tls.error());
     HttpsServer::Options opts;
-    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-    tls.setLocalCertificate(QSslCertificate(m_ca.serverCertificate().toDer(), QSsl::Der));
-    {
-        auto keyDer = m_ca.serverKey().toPkcs8Der();
-        if (!keyDer)
-            return fail(keyDer.error());
-        const QSsl::KeyAlgorithm algorithm =
-            m_ca.serverKey().algorithmName().startsWith(QStringLiteral("RSA")) ? QSsl::Rsa : QSsl::Ec;
-        QSslKey key(keyDer->view().toByteArray(), algorithm, QSsl::Der, QSsl::PrivateKey);
-        if (key.isNull())
-            return fail(ErrorCode::Tls, QStringLiteral("the TLS stack cannot use the lab server key"));
-        tls.setPrivateKey(key);
-    }
-    tls.setCaCertificates({QSslCertificate(m_ca.caCertificate().toDer(), QSsl::Der)});
-    // Ask for a client certificate, never require it at TLS level: the EST layer answers 401 with a reason.
-    tls.setPeerVerifyMode(QSslSocket::QueryPeer);
-    tls.setProtocol(QSsl::TlsV1_2OrLater);
-    opts.tls = tls;
+    // Asks for a client certificate, never requires it at TLS level: the EST layer answers 401 with a reason.
+    opts.tls = *tls;
     opts.idleTimeoutMs = m_options.idleTimeoutMs;
     opts.requestDeadlineMs = m_options.requestDeadlineMs;
     opts.limits = m_options.requestLimits;

@@ -1,12 +1,12 @@
 #include "Manifest.h"
 
+#include "StationPaths.h"
 #include "crypto/Certificate.h"
 
 #include <QCryptographicHash>
 #include <QHostInfo>
 #include <QLoggingCategory>
 #include <QScopeGuard>
-#include <QStandardPaths>
 #include <QTimeZone>
 #include <QUuid>
 
@@ -63,10 +63,13 @@ QDateTime parseTime(const QString &s)
 }
 
 /// One column of the attempts table and how it maps to the record. The order is the hash order.
+/// A column added by a later schema (`since` > 1) enters a row's hash only when it holds a value, so
+/// rows recorded before it existed keep their hashes.
 struct Column {
     const char *name;
     std::function<QString(const ManifestRecord &)> get;
     std::function<void(ManifestRecord &, const QString &)> set;
+    int since = 1;
 };
 
 #define STATION_TEXT_COLUMN(col, field)                                                                                \
@@ -121,6 +124,8 @@ const QList<Column> &columns()
         STATION_TIME_COLUMN("finished_at", finishedAt),
         Column{"duration_ms", [](const ManifestRecord &r) { return QString::number(r.durationMs); },
                [](ManifestRecord &r, const QString &v) { r.durationMs = v.toLongLong(); }},
+        Column{"csr_subject", [](const ManifestRecord &r) { return r.csrSubject; },
+               [](ManifestRecord &r, const QString &v) { r.csrSubject = v; }, 3},
     };
     return c;
 }
@@ -128,12 +133,14 @@ const QList<Column> &columns()
 #undef STATION_TEXT_COLUMN
 #undef STATION_TIME_COLUMN
 
-QString selectList()
+/// The columns to read from a file of schema `version`: a column it does not have yet reads as empty.
+QString selectList(int version)
 {
     QStringList names{QStringLiteral("id"), QStringLiteral("seq"), QStringLiteral("prev_hash"),
                       QStringLiteral("row_hash")};
     for (const Column &c : columns())
-        names << QString::fromLatin1(c.name);
+        names << (c.since <= version ? QString::fromLatin1(c.name)
+                                     : QStringLiteral("'' AS %1").arg(QString::fromLatin1(c.name)));
     return names.join(QStringLiteral(", "));
 }
 
@@ -188,8 +195,7 @@ Manifest::~Manifest() = default;
 QString Manifest::defaultPath()
 {
     // One manifest per station, shared by provstation and provctl (not per executable).
-    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
-           QStringLiteral("/provisioning-station/manifest.sqlite");
+    return paths::manifestFile();
 }
 
 const QString &Manifest::path() const
@@ -203,7 +209,8 @@ QStringList Manifest::migration(int version)
     case 1: {
         QStringList cols;
         for (const Column &c : columns())
-            cols << QStringLiteral("%1 TEXT NOT NULL DEFAULT ''").arg(QString::fromLatin1(c.name));
+            if (c.since == 1)
+                cols << QStringLiteral("%1 TEXT NOT NULL DEFAULT ''").arg(QString::fromLatin1(c.name));
         return {
             QStringLiteral("CREATE TABLE attempts (id INTEGER PRIMARY KEY, seq INTEGER UNIQUE, prev_hash TEXT, "
                            "row_hash TEXT, session TEXT NOT NULL DEFAULT '', host TEXT NOT NULL DEFAULT '', "
@@ -234,6 +241,19 @@ QStringList Manifest::migration(int version)
                            "updated_at TEXT NOT NULL, PRIMARY KEY (attempt_id, destination))"),
             QStringLiteral("CREATE INDEX attempts_cert_serial ON attempts(cert_serial)"),
         };
+    case 3: {
+        // The CSR's subject (the DMS device id of a unit that has no certificate yet); where an export
+        // stopped in the chain, and what it was filtered by.
+        QStringList sql;
+        for (const Column &c : columns())
+            if (c.since == 3)
+                sql << QStringLiteral("ALTER TABLE attempts ADD COLUMN %1 TEXT NOT NULL DEFAULT ''")
+                           .arg(QString::fromLatin1(c.name));
+        sql << QStringLiteral("ALTER TABLE exports ADD COLUMN last_seq INTEGER NOT NULL DEFAULT 0")
+            << QStringLiteral("ALTER TABLE exports ADD COLUMN filter TEXT NOT NULL DEFAULT ''")
+            << QStringLiteral("CREATE INDEX uploads_device ON uploads(destination, device_id)");
+        return sql;
+    }
     default: return {};
     }
 }
@@ -362,8 +382,11 @@ QString Manifest::chainHash(const ManifestRecord &record, const QString &prevHas
     add("manifest-chain-v1", prevHash);
     add("id", QString::number(record.id));
     add("seq", QString::number(record.seq.value_or(0)));
-    for (const Column &c : columns())
-        add(c.name, c.get(record));
+    for (const Column &c : columns()) {
+        const QString value = c.get(record);
+        if (c.since == 1 || !value.isEmpty())
+            add(c.name, value);
+    }
     return QString::fromLatin1(h.result().toHex());
 }
 
@@ -478,7 +501,7 @@ Result<int> Manifest::sealAbandoned(const QString &serial)
 Result<QList<ManifestRecord>> Manifest::select(const QString &where, const QList<QPair<QByteArray, QVariant>> &binds,
                                                const QString &tail) const
 {
-    QString sql = QStringLiteral("SELECT %1 FROM attempts").arg(selectList());
+    QString sql = QStringLiteral("SELECT %1 FROM attempts").arg(selectList(m_version));
     if (!where.isEmpty())
         sql += QStringLiteral(" WHERE ") + where;
     if (!tail.isEmpty())
@@ -516,6 +539,9 @@ Where whereOf(const ManifestQuery &q)
         w.clauses << QStringLiteral("serial = :serial");
         w.binds.append({":serial", q.serial});
     }
+    if (q.latestPerSerial)
+        w.clauses << QStringLiteral("seq IS NOT NULL AND NOT EXISTS (SELECT 1 FROM attempts later WHERE "
+                                    "later.serial = attempts.serial AND later.seq > attempts.seq)");
     return w;
 }
 
@@ -553,6 +579,32 @@ Result<qint64> Manifest::count(const ManifestQuery &query) const
     if (!row)
         return fail(row.error());
     return stmt->int64(0);
+}
+
+Result<qint64> Manifest::forEachFinished(const ManifestQuery &query, qint64 afterSeq,
+                                         const std::function<bool(const ManifestRecord &)> &row) const
+{
+    Where w = whereOf(query);
+    w.clauses << QStringLiteral("seq > :after_seq");
+    w.binds.append({":after_seq", afterSeq});
+    auto stmt = m_db->prepare(QStringLiteral("SELECT %1 FROM attempts WHERE %2 ORDER BY seq")
+                                  .arg(selectList(m_version), w.clauses.join(QStringLiteral(" AND "))));
+    if (!stmt)
+        return fail(stmt.error());
+    for (const auto &[name, value] : w.binds)
+        stmt->bind(name.constData(), value);
+    qint64 passed = 0;
+    for (;;) {
+        auto next = stmt->step();
+        if (!next)
+            return fail(next.error());
+        if (!*next)
+            break;
+        ++passed;
+        if (!row(readRecord(*stmt)))
+            break;
+    }
+    return passed;
 }
 
 namespace {
@@ -603,7 +655,7 @@ Result<VerifyReport> Manifest::verify() const
     VerifyReport report;
     // Stream in id order of the chain without loading the file into memory.
     auto stmt =
-        m_db->prepare(QStringLiteral("SELECT %1 FROM attempts WHERE seq IS NOT NULL ORDER BY seq").arg(selectList()));
+        m_db->prepare(QStringLiteral("SELECT %1 FROM attempts WHERE seq IS NOT NULL ORDER BY seq").arg(selectList(m_version)));
     if (!stmt)
         return fail(stmt.error());
     QString prev = kGenesis;

@@ -14,6 +14,7 @@
 #include <QList>
 #include <QString>
 
+#include <functional>
 #include <memory>
 
 namespace station::manifest {
@@ -26,6 +27,8 @@ struct ManifestQuery {
     qint64 beforeId = 0;            ///< rows with id < beforeId (0 = no bound); with newestFirst
     bool newestFirst = false;
     int limit = 1000;
+    /// Only each serial's last finished attempt (what a unit's record in a DMS should reflect).
+    bool latestPerSerial = false;
 };
 
 struct ChainProblem {
@@ -44,7 +47,7 @@ struct VerifyReport {
 class Manifest
 {
 public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
 
     enum class Access { ReadWrite, ReadOnly };
 
@@ -83,6 +86,13 @@ public:
     [[nodiscard]] Result<std::optional<ManifestRecord>> findPass(const QString &serial,
                                                                  const QString &publicKeySha256) const;
     [[nodiscard]] Result<qint64> count(const ManifestQuery &query) const;
+    /// Streams the finished rows that match `query` (its since / outcome / serial) and come after chain
+    /// position `afterSeq`, in chain order, one at a time (bounded memory for any file size); `row`
+    /// returns false to stop. Returns how many rows it passed on.
+    [[nodiscard]] Result<qint64> forEachFinished(const ManifestQuery &query, qint64 afterSeq,
+                                                 const std::function<bool(const ManifestRecord &)> &row) const;
+    /// The connection, for the ledgers that keep what left the station (exports, uploads) in this file.
+    [[nodiscard]] SqliteDatabase &database() const { return *m_db; }
 
     /// Walks the hash chain and reports every break.
     [[nodiscard]] Result<VerifyReport> verify() const;

@@ -37,6 +37,7 @@ struct ManifestRecord {
     QString keyOrigin; ///< "device" or "server"
     QString keyType;
     QString csrSha256;
+    QString csrSubject;      ///< the CSR's subject (RFC 4514): the unit's planned identity, also without a cert
     QString publicKeySha256; ///< SHA-256 of the unit's SubjectPublicKeyInfo DER
     QString evidence;        ///< JSON: attestation / identity proof and whether it verified
 

@@ -15,14 +15,8 @@ namespace {
 
 Result<crypto::SecretBytes> secret(const QString &env, bool ask, const QString &what, const SecretPrompt &askSecret)
 {
-    if (!env.isEmpty()) {
-        if (!qEnvironmentVariableIsSet(env.toUtf8().constData()))
-            return fail(ErrorCode::InvalidArgument,
-                        QStringLiteral("The environment variable %1 (%2) is not set").arg(env, what), {},
-                        QStringLiteral("Set %1 before starting the station.").arg(env));
-        QByteArray value = qgetenv(env.toUtf8().constData());
-        return crypto::SecretBytes(std::move(value));
-    }
+    if (!env.isEmpty())
+        return crypto::secretFromEnvironment(env, what);
     if (ask) {
         if (!askSecret)
             return fail(ErrorCode::InvalidArgument,

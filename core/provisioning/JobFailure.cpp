@@ -30,6 +30,8 @@ QString jobFailureName(JobFailure failure)
     case JobFailure::EstTrust: return QStringLiteral("est-trust");
     case JobFailure::EstAuthentication: return QStringLiteral("est-authentication");
     case JobFailure::EstRefused: return QStringLiteral("est-refused");
+    case JobFailure::EstNotPreregistered: return QStringLiteral("est-not-preregistered");
+    case JobFailure::EstEnrollmentForbidden: return QStringLiteral("est-enrollment-forbidden");
     case JobFailure::EstServerError: return QStringLiteral("est-server-error");
     case JobFailure::EstPending: return QStringLiteral("est-pending");
     case JobFailure::EstBadAnswer: return QStringLiteral("est-bad-answer");
@@ -96,6 +98,14 @@ OperatorMessage operatorMessage(JobFailure failure, JobState step)
     case JobFailure::EstRefused:
         return {tr("The EST server refused the request."),
                 tr("Call the supervisor with the details; the unit can be retried once it is fixed.")};
+    case JobFailure::EstNotPreregistered:
+        return {tr("This unit is not pre-registered in the DMS, which enrolls only units uploaded beforehand."),
+                tr("Set it aside: the supervisor uploads the manifest to the DMS (provctl manifest upload), then "
+                   "scan the unit again.")};
+    case JobFailure::EstEnrollmentForbidden:
+        return {tr("The DMS refuses to enroll this unit again: it exists there and replaceable enrollment is off."),
+                tr("Set it aside and call the supervisor: the DMS must allow replaceable enrollment, or the unit "
+                   "re-enrolls with its current certificate.")};
     case JobFailure::EstServerError:
         return {tr("The EST server had an internal error."),
                 tr("Scan the unit again; call the supervisor if it repeats.")};
@@ -168,6 +178,14 @@ JobFailure classifyFailure(JobState step, const Error &error)
         }
     }
     if (isEstState(step)) {
+        // What the DMS decided, named by its own words: a refusal, whatever status carried it (Lamassu
+        // answers 500 for all of them).
+        if (error.reason == QLatin1String("device not preregistered"))
+            return JobFailure::EstNotPreregistered;
+        if (error.reason == QLatin1String("forbiddennewenrollment"))
+            return JobFailure::EstEnrollmentForbidden;
+        if (!error.reason.isEmpty() && error.code != ErrorCode::Authentication && error.code != ErrorCode::Unsupported)
+            return JobFailure::EstRefused;
         switch (error.code) {
         case ErrorCode::Network:
         case ErrorCode::Timeout: return JobFailure::EstUnreachable;

@@ -28,6 +28,8 @@ enum class JobFailure {
     EstTrust,
     EstAuthentication,
     EstRefused,
+    EstNotPreregistered,    ///< a PRE_REGISTRATION DMS does not know the unit (upload it first)
+    EstEnrollmentForbidden, ///< the DMS knows the unit and will not enroll it again
     EstServerError,
     EstPending,
     EstBadAnswer,

@@ -379,6 +379,24 @@ void readTimeouts(Section &root, ProductProfile &p)
     p.timeouts.scan = ms(s.integer(QStringLiteral("scan_ms"), 0, 0, 86400000));
 }
 
+void readDms(Section &root, ProductProfile &p)
+{
+    Section s(root.object(QStringLiteral("dms")), QStringLiteral("dms"), root.problems());
+    p.dms.dmsId = s.string(QStringLiteral("dms_id"));
+    p.dms.icon = s.string(QStringLiteral("icon"), p.dms.icon);
+    if (p.dms.icon.trimmed().isEmpty())
+        s.problem(QStringLiteral("icon"), QStringLiteral("must not be empty (the DMS requires an icon)"));
+    p.dms.iconColor = s.string(QStringLiteral("icon_color"), p.dms.iconColor);
+    if (p.dms.iconColor.trimmed().isEmpty())
+        s.problem(QStringLiteral("icon_color"), QStringLiteral("must not be empty (the DMS requires an icon colour)"));
+    p.dms.tags = s.strings(QStringLiteral("tags"));
+    for (const QString &t : std::as_const(p.dms.tags))
+        if (t.trimmed().isEmpty()) {
+            s.problem(QStringLiteral("tags"), QStringLiteral("must not hold an empty tag"));
+            break;
+        }
+}
+
 } // namespace
 
 namespace {
@@ -408,6 +426,7 @@ ProductProfile readProfile(const QByteArray &json, const QString &baseDir, QStri
         readEnrollment(root, p);
         readBarcode(root, p);
         readTimeouts(root, p);
+        readDms(root, p);
         {
             Section inject(root.object(QStringLiteral("inject")), QStringLiteral("inject"), problems);
             p.inject.trustAnchors = inject.boolean(QStringLiteral("trust_anchors"), true);
@@ -583,6 +602,14 @@ QJsonObject ProductProfile::toJson() const
         {QStringLiteral("inject"), inj},
         {QStringLiteral("barcode"), bc},
         {QStringLiteral("already_provisioned"), policyName(alreadyProvisioned)},
+        {QStringLiteral("dms"), [this] {
+             QJsonObject d{{QStringLiteral("icon"), dms.icon}, {QStringLiteral("icon_color"), dms.iconColor}};
+             if (!dms.dmsId.isEmpty())
+                 d[QStringLiteral("dms_id")] = dms.dmsId;
+             if (!dms.tags.isEmpty())
+                 d[QStringLiteral("tags")] = QJsonArray::fromStringList(dms.tags);
+             return d;
+         }()},
         {QStringLiteral("timeouts"), QJsonObject{{QStringLiteral("step_ms"), double(timeouts.step.count())},
                                                  {QStringLiteral("keygen_ms"), double(timeouts.keyGen.count())},
                                                  {QStringLiteral("est_ms"), double(timeouts.est.count())},

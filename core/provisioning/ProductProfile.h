@@ -87,6 +87,15 @@ struct InjectSettings {
     BootstrapCredentialSettings bootstrap;
 };
 
+/// How the units appear in the DMS when the manifest is exported or uploaded for pre-registration
+/// (Lamassu's create-device body: icon and icon_color are required there).
+struct DmsSettings {
+    QString dmsId;                                     ///< the DMS the units enroll through (may be given at upload)
+    QString icon = QStringLiteral("CgSmartphoneChip"); ///< a Lamassu UI icon name
+    QString iconColor = QStringLiteral("#0068D1-#FFFFFF");
+    QStringList tags;
+};
+
 struct StationTimeouts {
     std::chrono::milliseconds step{30000};   ///< any device step
     std::chrono::milliseconds keyGen{90000}; ///< on-device key generation
@@ -107,6 +116,7 @@ struct ProductProfile {
     bool scanStartsOnlyWaitingUnit = false; ///< a scan that names no attached unit goes to the only waiting one
     AlreadyProvisionedPolicy alreadyProvisioned = AlreadyProvisionedPolicy::Refuse;
     StationTimeouts timeouts;
+    DmsSettings dms;
 
     /// Loads and validates a profile file; the error lists every problem, one per line.
     [[nodiscard]] static Result<ProductProfile> load(const QString &path);

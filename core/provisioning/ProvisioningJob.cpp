@@ -504,6 +504,7 @@ void ProvisioningJob::doGenerateKey()
             m_csr = *csr;
             m_expectedPublicKey = csr->publicKeyDer();
             m_record.csrSha256 = csr->sha256Hex();
+            m_record.csrSubject = csr->subject().toString();
             m_record.publicKeySha256 = sha256Hex(m_expectedPublicKey);
             m_csrAttrsUnmet = est::CsrAttributesPolicy::check(m_csrAttributes, *csr);
             m_record.evidence = evidenceJson();
@@ -570,6 +571,7 @@ void ProvisioningJob::doServerKeygen()
 void ProvisioningJob::sendServerKeygen(const crypto::CertificateRequest &csr)
 {
     m_record.csrSha256 = csr.sha256Hex();
+    m_record.csrSubject = csr.subject().toString();
     runEst([this, csr] { return m_ctx.enrollEst->serverKeygen(csr); },
            [this](est::EstReply *reply) {
                m_serverKey = reply->takePrivateKey();

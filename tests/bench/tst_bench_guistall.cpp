@@ -3,7 +3,7 @@
 // 115200 baud on their own thread, as `provstation --demo` runs them); a timer on the GUI thread ticks
 // every 5 ms and the longest gap between ticks is the longest event-loop stall (target <= 50 ms).
 //  1. Production view: the 16 labels typed into the scan field, 100 ms apart, as a scanner would.
-//  2. The same with the manifest browser open (F9), refreshing as each job finishes.
+//  2. The same with the manifest browser open (F10), refreshing as each job finishes.
 #include "EventLoopProbe.h"
 
 #include "DemoSetup.h"

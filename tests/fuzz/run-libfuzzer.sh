@@ -20,7 +20,7 @@ build=1
 rss_limit_mb=2048
 timeout_s=10
 nice_cmd=(${NICE-nice -n 19})
-all_targets=(httprequest encoding pkcs7 csrattrs csr certificate multipart estresponse frameparser atresponse barcode)
+all_targets=(httprequest encoding pkcs7 csrattrs csr certificate cms multipart estresponse frameparser atresponse barcode)
 targets=()
 
 while [[ $# -gt 0 ]]; do
@@ -46,7 +46,7 @@ fi
 # Seeds that are not in a target's corpus yet: the crypto fixtures for the crypto and EST parsers.
 extra_inputs() {
     case "$1" in
-        encoding|pkcs7|csrattrs|csr|certificate|multipart|estresponse) echo "$root/tests/data/crypto" ;;
+        encoding|pkcs7|csrattrs|csr|certificate|cms|multipart|estresponse) echo "$root/tests/data/crypto" ;;
     esac
 }
 

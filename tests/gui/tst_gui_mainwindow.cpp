@@ -151,7 +151,9 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(tile->look().look, TileLook::Pass, 30000);
         QCOMPARE(labelText(tile, "serial"), QStringLiteral("SN-DEMO-0001"));
         QVERIFY2(labelText(tile, "result").contains(QStringLiteral("PASS")), qPrintable(tile->text()));
-        QVERIFY(labelText(tile, "result").contains(QChar(0x2713))); // a shape, not colour alone
+        // A shape, not colour alone: the check-mark icon beside the word, and the glyph in the tile's text.
+        QVERIFY(!tile->findChild<QLabel *>(QStringLiteral("icon"))->pixmap().isNull());
+        QVERIFY(tile->text().contains(QChar(0x2713)));
         QCOMPARE(m_window->slotGrid()->selected(), slot);
         QCOMPARE(m_window->shiftPanel()->tally().passed(), 1);
         QVERIFY(m_window->shiftPanel()->recentEvents().first().contains(QStringLiteral("SN-DEMO-0001")));
@@ -177,7 +179,8 @@ private slots:
         QVERIFY(result && !result->passed());
         QVERIFY(!result->message.cause.isEmpty() && !result->message.remedy.isEmpty());
         QVERIFY2(labelText(tile, "result").contains(QStringLiteral("FAIL")), qPrintable(tile->text()));
-        QVERIFY(labelText(tile, "result").contains(QChar(0x2715)));
+        QVERIFY(!tile->findChild<QLabel *>(QStringLiteral("icon"))->pixmap().isNull());
+        QVERIFY(tile->text().contains(QChar(0x2715)));
         QCOMPARE(labelText(tile, "cause"), result->message.cause);
         QCOMPARE(labelText(tile, "remedy"), result->message.remedy);
         QCOMPARE(m_window->shiftPanel()->tally().failed(), 1);

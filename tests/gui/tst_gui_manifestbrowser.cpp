@@ -4,7 +4,7 @@
 //    newer pages, the window stays bounded, the filters (result, serial, date) show exactly the rows that
 //    match, and the details pane shows a row's certificate fields.
 //  - End to end on the demo's station (in-process lab EST server, simulated units) under the real
-//    MainWindow: F9 opens the browser and Esc brings the production view back with the scan field
+//    MainWindow: F10 opens the browser and Esc brings the production view back with the scan field
 //    focused; a unit provisioned while the browser is open shows up as a new row with its certificate;
 //    Ctrl+C copies the PEM; a failed unit's row shows its error. A screenshot of the browser goes to
 //    gui-artifacts/.
@@ -440,10 +440,10 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(window.slotGrid()->tile(slotOf(QStringLiteral("SN-DEMO-0001")))->look().look,
                                   TileLook::Pass, 30000);
 
-        // F9 from the scan field opens the browser with the keyboard in the table: the new row is there, PASS.
+        // F10 from the scan field opens the browser with the keyboard in the table: the new row is there, PASS.
         // (Every identified unit has an open row already: the attempt begins when the unit says who it is.)
         QCOMPARE(QApplication::focusWidget(), window.scanField()->lineEdit());
-        QTest::keyClick(QApplication::focusWidget(), Qt::Key_F9);
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_F10);
         QCOMPARE(pages->currentWidget(), browser);
         QTRY_COMPARE(QApplication::focusWidget(), browser->table());
         QTRY_VERIFY(rowOf(QStringLiteral("SN-DEMO-0001")) && rowOf(QStringLiteral("SN-DEMO-0001"))->finished);
@@ -479,7 +479,7 @@ private slots:
         // Two more units, and the browser opened while they run: their rows come in when they finish.
         scan(QStringLiteral("SN-DEMO-0002"));
         scan(QStringLiteral("SN-DEMO-0004"));
-        QTest::keyClick(QApplication::focusWidget(), Qt::Key_F9);
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_F10);
         QCOMPARE(pages->currentWidget(), browser);
         QTRY_COMPARE_WITH_TIMEOUT(window.slotGrid()->tile(slotOf(QStringLiteral("SN-DEMO-0002")))->look().look,
                                   TileLook::Pass, 30000);
@@ -521,8 +521,8 @@ private slots:
         QVERIFY(window.grab().save(bigShot));
         qInfo("screenshot %s", qPrintable(bigShot));
 
-        // F9 again: back to production.
-        QTest::keyClick(browser->table(), Qt::Key_F9);
+        // F10 again: back to production.
+        QTest::keyClick(browser->table(), Qt::Key_F10);
         QVERIFY(pages->currentWidget() != browser);
         QTRY_COMPARE(QApplication::focusWidget(), window.scanField()->lineEdit());
     }

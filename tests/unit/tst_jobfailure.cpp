@@ -1,5 +1,6 @@
 // Every failure code has a stable name and an operator message with a cause and a remedy, and a step's
 // error maps to the failure an operator can act on.
+#include "est/EstErrorClassifier.h"
 #include "provisioning/JobFailure.h"
 
 #include <QSet>
@@ -67,6 +68,36 @@ private slots:
         Error e(code, QStringLiteral("x"));
         e.httpStatus = http;
         QCOMPARE(jobFailureName(classifyFailure(step, e)), jobFailureName(failure));
+    }
+
+    void classify_dmsRefusalsByTheirOwnWords_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QString>("failure");
+        QTest::newRow("pre-registration") << QByteArray("{\"err\":\"device not preregistered\"}")
+                                          << QStringLiteral("est-not-preregistered");
+        QTest::newRow("replaceable off") << QByteArray("{\"err\":\"forbiddenNewEnrollment\"}")
+                                         << QStringLiteral("est-enrollment-forbidden");
+        QTest::newRow("webhook") << QByteArray("{\"err\":\"external webhook denied enrollment\"}")
+                                 << QStringLiteral("est-authentication");
+        QTest::newRow("bad csr signature") << QByteArray("{\"err\":\"invalid CSR signature\"}")
+                                           << QStringLiteral("est-refused");
+        QTest::newRow("a real internal error") << QByteArray("{\"err\":\"pq: connection refused\"}")
+                                               << QStringLiteral("est-server-error");
+    }
+    void classify_dmsRefusalsByTheirOwnWords()
+    {
+        // Lamassu answers every refusal with 500: the DMS's words, not the status, say what happened.
+        QFETCH(QByteArray, body);
+        QFETCH(QString, failure);
+        est::EstFailureContext context;
+        context.csrCommonName = QStringLiteral("SN-1");
+        const Error e = est::EstErrorClassifier::classifyHttp(500, body, "application/json", context);
+        QCOMPARE(jobFailureName(classifyFailure(JobState::Enrolling, e)), failure);
+        if (failure == QLatin1String("est-not-preregistered")) {
+            const OperatorMessage m = operatorMessage(classifyFailure(JobState::Enrolling, e), JobState::Enrolling);
+            QVERIFY2(m.text().contains(QStringLiteral("provctl manifest upload")), qPrintable(m.text()));
+        }
     }
 
     void classify_wrongKeyVersusOtherCa()

@@ -173,6 +173,8 @@ private slots:
         QTest::addColumn<QString>("what");
         QTest::newRow("edited") << "UPDATE attempts SET error_code = 'none' WHERE id = 4" << qint64(4) << "edited";
         QTest::newRow("edited serial") << "UPDATE attempts SET serial = 'SN-X' WHERE id = 3" << qint64(3) << "edited";
+        QTest::newRow("edited csr subject (schema 3 column)")
+            << "UPDATE attempts SET csr_subject = 'CN=someone-else' WHERE id = 2" << qint64(2) << "edited";
         QTest::newRow("deleted") << "DELETE FROM attempts WHERE id = 3" << qint64(4) << "missing";
         QTest::newRow("inserted") << "UPDATE attempts SET seq = seq + 1000 WHERE seq >= 3; UPDATE attempts SET seq = "
                                      "seq - 999 WHERE seq > 1000; INSERT INTO attempts (id, seq, prev_hash, row_hash, "
@@ -237,9 +239,19 @@ private slots:
                                  .arg(QString(64, QLatin1Char('0')), hashOfRow)));
             QVERIFY(raw.exec(QStringLiteral("PRAGMA user_version=1")));
         }
+        {
+            // Read as it is: columns of later schemas read as empty.
+            auto ro = Manifest::open(path, Manifest::Access::ReadOnly);
+            QVERIFY2(ro, ro ? "" : qPrintable(ro.error().toString()));
+            QCOMPARE((*ro)->schemaVersion(), 1);
+            auto old = (*ro)->get(1);
+            QVERIFY2(old && old->has_value(), old ? "absent" : qPrintable(old.error().toString()));
+            QVERIFY((*old)->csrSubject.isEmpty());
+            QVERIFY((*ro)->verify()->ok());
+        }
         auto m = Manifest::open(path);
         QVERIFY2(m, m ? "" : qPrintable(m.error().toString()));
-        QCOMPARE((*m)->schemaVersion(), 2);
+        QCOMPARE((*m)->schemaVersion(), Manifest::kSchemaVersion);
         auto old = (*m)->get(1);
         QVERIFY(old && old->has_value());
         QCOMPARE((*old)->serial, QStringLiteral("SN-OLD"));
@@ -247,13 +259,16 @@ private slots:
         auto report = (*m)->verify();
         QVERIFY(report && report->ok());
         ManifestRecord r = unit(QStringLiteral("SN-NEW"));
+        r.csrSubject = QStringLiteral("CN=SN-NEW, O=Acme");
         QVERIFY((*m)->begin(r));
         pass(r);
         QVERIFY((*m)->finish(r));
         QCOMPARE(r.seq, 2);
         QVERIFY((*m)->verify()->ok());
+        QCOMPARE((*(*m)->get(r.id))->csrSubject, QStringLiteral("CN=SN-NEW, O=Acme"));
         Raw raw(path);
         QVERIFY(raw.exec(QStringLiteral("SELECT count(*) FROM exports")));
+        QVERIFY(raw.exec(QStringLiteral("SELECT last_seq, filter FROM exports")));
     }
 
     void newerSchema_isRefusedWithARemedy()

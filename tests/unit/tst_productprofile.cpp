@@ -52,6 +52,10 @@ private slots:
                                       << "enrollment.key_type: 'rsa1024' is not a key type";
         QTest::newRow("bad placeholder") << minimal(QStringLiteral(", \"enrollment\": {\"subject\": \"CN={serail}\"}"))
                                          << "enrollment.subject: unknown placeholder {serail}";
+        QTest::newRow("dms without icon") << minimal(QStringLiteral(", \"dms\": {\"icon\": \"\"}"))
+                                          << "dms.icon: must not be empty";
+        QTest::newRow("dms unknown field") << minimal(QStringLiteral(", \"dms\": {\"colour\": \"red\"}"))
+                                           << "dms.colour: unknown field";
         QTest::newRow("bad policy")
             << minimal(QStringLiteral(", \"already_provisioned\": \"ignore\""))
             << "already_provisioned: 'ignore' is not allowed (allowed: refuse, reprovision, renew)";
