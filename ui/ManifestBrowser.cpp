@@ -75,6 +75,13 @@ ManifestBrowser::ManifestBrowser(QWidget *parent)
     layout->addWidget(m_status);
     layout->addWidget(m_keys);
 
+    // Esc from anywhere on the page (a popup open on a filter closes first: it has the keyboard then).
+    auto *back = new QAction(tr("Back to production"), this);
+    back->setShortcut(Qt::Key_Escape);
+    back->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(back, &QAction::triggered, this, &ManifestBrowser::closeRequested);
+    addAction(back);
+
     auto *copy = new QAction(tr("Copy the certificate"), this);
     copy->setShortcut(QKeySequence::Copy);
     copy->setShortcutContext(Qt::WidgetWithChildrenShortcut);
@@ -85,6 +92,7 @@ ManifestBrowser::ManifestBrowser(QWidget *parent)
         updateStatus();
     });
 
+    connect(m_filters, &ManifestFilterBar::submitted, this, &ManifestBrowser::focusTable);
     connect(m_filters, &ManifestFilterBar::filterChanged, this, [this](const manifest::ManifestQuery &filter) {
         m_select = Select::First;
         m_model->setFilter(filter);
@@ -117,6 +125,13 @@ ManifestBrowser::ManifestBrowser(QWidget *parent)
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &ManifestBrowser::onCurrentChanged);
     connect(m_table->verticalScrollBar(), &QScrollBar::valueChanged, this, &ManifestBrowser::maybeFetchNewer);
+
+    m_recount.setSingleShot(true);
+    m_recount.setInterval(2000);
+    connect(&m_recount, &QTimer::timeout, this, [this] {
+        if (m_countStale && isVisible())
+            requestCount();
+    });
 
     for (ManifestReader *reader : {m_pages, m_lookup, m_counter})
         connect(reader, &ManifestReader::failed, this, [this](quint64 ticket, const Error &e) {
@@ -155,11 +170,23 @@ void ManifestBrowser::attemptFinished(qint64 manifestId)
 {
     Q_UNUSED(manifestId) // the open rows are read again, whichever of them it was
     m_model->refresh();
-    requestCount();
+    // A count under a result filter reads the whole file (a second or more at a million rows): not for
+    // every unit of a 16-slot bench, and not while nobody looks at the page.
+    m_countStale = true;
+    if (isVisible() && !m_recount.isActive())
+        m_recount.start();
+}
+
+void ManifestBrowser::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    if (m_countStale)
+        requestCount();
 }
 
 void ManifestBrowser::requestCount()
 {
+    m_countStale = false;
     m_matching = -1;
     m_counter->dropPending(); // only the count for the filter shown now matters
     m_countTicket = m_counter->count(m_model->filter());
@@ -229,6 +256,8 @@ void ManifestBrowser::onCurrentChanged()
 
 void ManifestBrowser::showError(const QString &text)
 {
+    if (!m_error.isEmpty())
+        return; // the first error says what went wrong; what failed after it only follows from it
     m_error = text;
     updateStatus();
 }
@@ -285,10 +314,6 @@ bool ManifestBrowser::eventFilter(QObject *watched, QEvent *event)
         if (ctrl && key->key() == Qt::Key_Home && !m_model->atNewest()) {
             m_select = Select::First;
             m_model->showNewest();
-            return true;
-        }
-        if (key->key() == Qt::Key_Escape) {
-            emit closeRequested();
             return true;
         }
         if ((key->key() == Qt::Key_Up || key->key() == Qt::Key_PageUp) && m_table->currentIndex().row() <= 0)

@@ -1,16 +1,18 @@
 // The manifest browser page: the filter bar, the attempts (newest first, fetched a page at a time by
-// ManifestModel) and the details pane of the selected one (UnitDetails). Read-only: it opens the manifest
-// with its own read-only connections on worker threads — one for the table's pages, one for the details
+// ManifestModel) above the details pane of the selected one (UnitDetails), the match count below. Read-only: it opens
+// the manifest with its own read-only connections on worker threads — one for the table's pages, one for the details
 // pane, one for the match count (a count under a result filter reads the whole file) — so none waits for
 // another and the GUI thread never waits for SQLite.
 // Keyboard: arrows / PgUp / PgDn move, Ctrl+Home the newest, Ctrl+End the oldest (one query from the
 // other end of the file), Ctrl+C copies the selected unit's certificate, Alt+W / Alt+R / Alt+S reach the
-// filters, Esc asks to go back to production (closeRequested()).
+// filters (Enter in the serial field goes on to the results), Esc anywhere asks to go back to production
+// (closeRequested()).
 #pragma once
 
 #include "Theme.h"
 #include "manifest/ManifestRecord.h"
 
+#include <QTimer>
 #include <QWidget>
 
 class QLabel;
@@ -53,6 +55,7 @@ signals:
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
+    void showEvent(QShowEvent *event) override;
 
 private:
     enum class Select { Keep, First, Last };
@@ -83,6 +86,8 @@ private:
     int m_scrollBeforeRemoval = 0;
     bool m_removing = false;
     qint64 m_matching = -1; ///< rows matching the filter (-1: not counted yet)
+    bool m_countStale = false;
+    QTimer m_recount;
     QString m_error;
     QString m_notice;
     Select m_select = Select::First;

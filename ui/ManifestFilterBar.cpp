@@ -63,6 +63,7 @@ ManifestFilterBar::ManifestFilterBar(std::function<QDateTime()> clock, QWidget *
     connect(m_serial, &QLineEdit::returnPressed, this, [this] {
         m_typing.stop();
         changed();
+        emit submitted(); // a scanner's Enter: on to the results
     });
     connect(m_serial, &QLineEdit::textChanged, this, [this](const QString &text) {
         if (text.isEmpty()) // the clear button

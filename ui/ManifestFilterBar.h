@@ -44,6 +44,8 @@ public:
 
 signals:
     void filterChanged(const station::manifest::ManifestQuery &filter);
+    /// Enter in the serial field (typed, or a scanner's): the browser moves the keyboard to the results.
+    void submitted();
 
 private:
     void changed();

@@ -355,7 +355,7 @@ void UnitDetails::setSizes(const ThemeSizes &sizes)
     m_evidence->setFont(mono);
     const int line = QFontMetrics(mono).lineSpacing();
     m_pem->setFixedHeight(line * 13 + 12);
-    m_evidence->setMinimumHeight(line * 6 + 12);
+    m_evidence->setMinimumHeight(line * 12 + 12);
     m_evidence->setMaximumHeight(line * 18 + 12);
 }
 

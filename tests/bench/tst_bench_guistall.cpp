@@ -39,6 +39,7 @@ class BenchGuiStall : public QObject
 private:
     struct Run {
         double longestMs = -1;
+        double longestCpuMs = -1;
         double p99Ms = 0;
         int over = 0;
         int ticks = 0;
@@ -124,6 +125,7 @@ private:
         for (int i = 0; i < kUnits; ++i)
             (demo.station()->slotInfo(i).result->passed() ? out.passed : out.failed)++;
         out.longestMs = probe.longestGapMs();
+        out.longestCpuMs = probe.longestGapCpuMs();
         out.p99Ms = probe.quantileMs(0.99);
         out.over = probe.gapsOver(kStallTargetMs);
         out.ticks = probe.ticks();
@@ -135,7 +137,8 @@ private:
     {
         qInfo().noquote() << QStringLiteral(
                                  "%1: %2 units (%3 PASS, %4 FAIL) in %5 ms; longest GUI-thread stall "
-                                 "%6 ms, p99 %7 ms, %8 of %9 ticks over %10 ms; finished rows in the browser %11")
+                                 "%6 ms (%12 ms of it on the GUI thread's CPU), p99 %7 ms, %8 of %9 ticks over "
+                                 "%10 ms; finished rows in the browser %11")
                                  .arg(what)
                                  .arg(r.passed + r.failed)
                                  .arg(r.passed)
@@ -146,7 +149,8 @@ private:
                                  .arg(r.over)
                                  .arg(r.ticks)
                                  .arg(kStallTargetMs, 0, 'f', 0)
-                                 .arg(r.browserRows);
+                                 .arg(r.browserRows)
+                                 .arg(r.longestCpuMs, 0, 'f', 1);
     }
 
 private slots:

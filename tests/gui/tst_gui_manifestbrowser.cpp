@@ -234,9 +234,13 @@ private slots:
         QTRY_VERIFY(loaded(*b));
         const QString serial = test::generatedSerial(1234);
         QLineEdit *edit = b->filterBar()->serialEdit();
+        b->focusTable();
+        QTest::keyClick(b->table(), Qt::Key_S, Qt::AltModifier); // Alt+S: the serial field
+        QTRY_COMPARE(QApplication::focusWidget(), edit);
         QTest::keyClicks(edit, serial);
-        QTest::keyClick(edit, Qt::Key_Return);
+        QTest::keyClick(edit, Qt::Key_Return); // as a scanner ends a label
         QTRY_VERIFY(loaded(*b) && b->model()->rowCount() == 1);
+        QCOMPARE(QApplication::focusWidget(), b->table()); // Enter moved on to the results
         QCOMPARE(b->model()->rowAt(0)->serial, serial);
         QCOMPARE(b->model()->idAt(0), qint64(1234));
         // The clear button (emptying the field) shows every row again.
@@ -465,8 +469,10 @@ private slots:
         QTest::qWait(50);
         QCOMPARE(QApplication::focusWidget(), browser->table());
 
-        // Esc: production again, the scan field has the keyboard.
-        QTest::keyClick(browser->table(), Qt::Key_Escape);
+        // Esc, from the filters too: production again, the scan field has the keyboard.
+        QTest::keyClick(browser->table(), Qt::Key_R, Qt::AltModifier);
+        QTRY_COMPARE(QApplication::focusWidget(), browser->filterBar()->resultBox());
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Escape);
         QVERIFY(pages->currentWidget() != browser);
         QTRY_COMPARE(QApplication::focusWidget(), window.scanField()->lineEdit());
 
@@ -508,6 +514,12 @@ private slots:
         QTest::qWait(150);
         QVERIFY(window.grab().save(failShot));
         qInfo("screenshot %s", qPrintable(failShot));
+        window.resize(1920, 1080);
+        QTRY_COMPARE(window.size(), QSize(1920, 1080));
+        QTest::qWait(150);
+        const QString bigShot = artifactDir() + QStringLiteral("/manifest-browser-fail-1920x1080.png");
+        QVERIFY(window.grab().save(bigShot));
+        qInfo("screenshot %s", qPrintable(bigShot));
 
         // F10 again: back to production.
         QTest::keyClick(browser->table(), Qt::Key_F10);

@@ -2,7 +2,26 @@
 
 #include <algorithm>
 
+#ifdef Q_OS_LINUX
+#include <time.h>
+#endif
+
 namespace station::test {
+
+namespace {
+
+/// This thread's CPU time in ns (-1 where it cannot be read).
+qint64 threadCpuNs()
+{
+#ifdef Q_OS_LINUX
+    timespec t{};
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t) == 0)
+        return qint64(t.tv_sec) * 1000000000 + t.tv_nsec;
+#endif
+    return -1;
+}
+
+} // namespace
 
 EventLoopProbe::EventLoopProbe(int intervalMs, QObject *parent) : QObject(parent)
 {
@@ -15,8 +34,10 @@ void EventLoopProbe::start()
 {
     m_gapsNs.clear();
     m_longestNs = 0;
+    m_longestCpuNs = -1;
     m_clock.start();
     m_lastNs = 0;
+    m_lastCpuNs = threadCpuNs();
     m_timer.start();
 }
 
@@ -29,10 +50,15 @@ void EventLoopProbe::stop()
 void EventLoopProbe::tick()
 {
     const qint64 now = m_clock.nsecsElapsed();
+    const qint64 cpu = threadCpuNs();
     const qint64 gap = now - m_lastNs;
     m_lastNs = now;
     m_gapsNs.append(gap);
-    m_longestNs = std::max(m_longestNs, gap);
+    if (gap > m_longestNs) {
+        m_longestNs = gap;
+        m_longestCpuNs = cpu >= 0 && m_lastCpuNs >= 0 ? cpu - m_lastCpuNs : -1;
+    }
+    m_lastCpuNs = cpu;
 }
 
 int EventLoopProbe::gapsOver(double ms) const

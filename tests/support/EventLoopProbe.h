@@ -25,6 +25,9 @@ public:
     [[nodiscard]] int ticks() const { return int(m_gapsNs.size()); }
     /// The gap at quantile q (0..1) in ms.
     [[nodiscard]] double quantileMs(double q) const;
+    /// CPU time the probed thread used during its longest gap, in ms (Linux; -1 elsewhere). Much less than
+    /// the gap: the thread was not busy, it waited (the OS ran other work, or a blocking call slept).
+    [[nodiscard]] double longestGapCpuMs() const { return m_longestCpuNs < 0 ? -1 : m_longestCpuNs / 1e6; }
 
 private:
     void tick();
@@ -33,6 +36,8 @@ private:
     QElapsedTimer m_clock;
     qint64 m_lastNs = 0;
     qint64 m_longestNs = 0;
+    qint64 m_lastCpuNs = 0;
+    qint64 m_longestCpuNs = -1;
     QList<qint64> m_gapsNs;
 };
 
