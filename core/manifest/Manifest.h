@@ -47,7 +47,7 @@ struct VerifyReport {
 class Manifest
 {
 public:
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
 
     enum class Access { ReadWrite, ReadOnly };
 
