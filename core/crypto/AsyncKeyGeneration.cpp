@@ -1,5 +1,7 @@
 #include "AsyncKeyGeneration.h"
 
+#include "ThreadState.h"
+
 #include <QFutureWatcher>
 #include <QObject>
 #include <QtConcurrent/QtConcurrentRun>
@@ -14,7 +16,10 @@ void generateKeyAsync(KeyType type, QObject *context, std::function<void(Result<
         watcher->deleteLater();
         done(watcher->result());
     });
-    watcher->setFuture(QtConcurrent::run([type] { return PrivateKey::generate(type); }));
+    watcher->setFuture(QtConcurrent::run([type] {
+        const ThreadStateRelease release; // a pool thread: its OpenSSL state ends with the task
+        return PrivateKey::generate(type);
+    }));
 }
 
 } // namespace station::crypto

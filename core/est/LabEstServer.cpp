@@ -1,5 +1,7 @@
 #include "LabEstServer.h"
 
+#include "crypto/ThreadState.h"
+
 #include "MultipartWriter.h"
 #include "crypto/Encoding.h"
 #include "crypto/Pkcs7.h"
@@ -425,7 +427,10 @@ void LabEstServer::serverKeygen(const CertificateRequest &csr, const Answer &ans
         wipe(response.body);
     });
     watcher->setFuture(
-        QtConcurrent::run(&m_keygenPool, [generate = m_options.keyGenerator, type] { return generate(type); }));
+        QtConcurrent::run(&m_keygenPool, [generate = m_options.keyGenerator, type] {
+            const crypto::ThreadStateRelease release;
+            return generate(type);
+        }));
 }
 
 } // namespace station::est

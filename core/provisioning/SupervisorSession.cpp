@@ -1,5 +1,7 @@
 #include "SupervisorSession.h"
 
+#include "crypto/ThreadState.h"
+
 #include <QFuture>
 #include <QSettings>
 #include <QTimer>
@@ -103,6 +105,7 @@ void SupervisorSession::unlock(crypto::SecretBytes password)
     setBusy(true);
     const PasswordHash::Params params = m_options.hashParams;
     auto work = [pw = std::move(password), record, params]() {
+        const crypto::ThreadStateRelease release;
         UnlockOutcome out;
         out.matched = PasswordHash::verify(pw, record);
         if (out.matched && *out.matched && PasswordHash::needsRehash(record, params)) {
@@ -156,6 +159,7 @@ void SupervisorSession::setPassword(crypto::SecretBytes password)
     setBusy(true);
     const PasswordHash::Params params = m_options.hashParams;
     QtConcurrent::run([pw = std::move(password), params]() {
+        const crypto::ThreadStateRelease release;
         return PasswordHash::create(pw, params);
     }).then(this, [this](const Result<QString> &record) {
         setBusy(false);
