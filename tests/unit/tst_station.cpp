@@ -39,6 +39,11 @@ private:
         QMap<int, JobResult> results;
     };
 
+    static QJsonObject shortSteps()
+    {
+        return QJsonObject{{QStringLiteral("timeouts"), QJsonObject{{QStringLiteral("step_ms"), 400}}}};
+    }
+
     ProductProfile profile(const QJsonObject &overrides = {})
     {
         QJsonObject o{
@@ -52,7 +57,8 @@ private:
                          {QStringLiteral("retry"), QJsonObject{{QStringLiteral("attempts"), 1}}}}},
             {QStringLiteral("enrollment"), QJsonObject{{QStringLiteral("subject"), QStringLiteral("CN={serial}")}}},
             {QStringLiteral("barcode"), QJsonObject{{QStringLiteral("start"), QStringLiteral("auto")}}},
-            {QStringLiteral("timeouts"), QJsonObject{{QStringLiteral("step_ms"), 400}}},
+            // Long enough for a loaded sanitizer run; the deadline tests shorten it (shortSteps()).
+            {QStringLiteral("timeouts"), QJsonObject{{QStringLiteral("step_ms"), 3000}}},
         };
         for (auto it = overrides.begin(); it != overrides.end(); ++it)
             o[it.key()] = it.value();
@@ -151,7 +157,7 @@ private slots:
 
     void deadline_unitSilentWhileWritingChain_failsAndKeepsTheOrphanCertificate()
     {
-        auto r = rig(profile());
+        auto r = rig(profile(shortSteps()));
         r->scripts[QStringLiteral("/a")] = unit(QStringLiteral("FAKE-D"));
         r->scripts[QStringLiteral("/a")].hangs << QStringLiteral("write-chain");
         r->source.plug(QStringLiteral("/a"));
@@ -353,8 +359,9 @@ private slots:
 
     void scanAgainAfterAFailure_retriesTheUnitInItsSlot()
     {
-        auto r =
-            rig(profile({{QStringLiteral("barcode"), QJsonObject{{QStringLiteral("start"), QStringLiteral("scan")}}}}));
+        QJsonObject o = shortSteps();
+        o.insert(QStringLiteral("barcode"), QJsonObject{{QStringLiteral("start"), QStringLiteral("scan")}});
+        auto r = rig(profile(o));
         FakeDeviceDriver::Script s = unit(QStringLiteral("FAKE-R"));
         s.failures.insert(QStringLiteral("commit"), Error(ErrorCode::DeviceTimeout, QStringLiteral("no answer")));
         r->scripts[QStringLiteral("/a")] = s;
