@@ -141,6 +141,10 @@
         <source>Already provisioned: a supervisor re-provisions it with F7</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Unit removed</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>station::app::DemoAutopilot</name>
@@ -411,6 +415,22 @@
         <source>Scan the unit again; report the details if it repeats.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>This unit is not pre-registered in the DMS, which enrolls only units uploaded beforehand.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set it aside: the supervisor uploads the manifest to the DMS (provctl manifest upload), then scan the unit again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The DMS refuses to enroll this unit again: it exists there and replaceable enrollment is off.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set it aside and call the supervisor: the DMS must allow replaceable enrollment, or the unit re-enrolls with its current certificate.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>station::provisioning::EstSetup</name>
@@ -555,6 +575,82 @@
     </message>
     <message>
         <source>Fetch the CA certificates first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>station::ui::AboutBox</name>
+    <message>
+        <source>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;Version %2&lt;br&gt;Qt %3 (built with %4)&lt;/p&gt;&lt;p&gt;Factory provisioning of device identities over EST (RFC 7030).&lt;/p&gt;&lt;p&gt;Manifest: %5&lt;br&gt;Settings: %6&lt;br&gt;Log: %7&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not kept</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>About %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>station::ui::DmsRunner</name>
+    <message numerus="yes">
+        <source>Dry run: %n unit(s) would be uploaded; nothing was sent.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 created, %2 already present, %3 failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unit(s) were uploaded by an earlier run.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>FAILED %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stopped: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Interrupted; upload again for the rest.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checked %1 unit(s): %2 enrolled with the manifest&apos;s certificate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Registered but never enrolled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enrolled with another certificate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unknown to the DMS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not be read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The DMS trust file %1 holds no certificate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give the DMS token or the OIDC client secret.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -744,10 +840,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Scan a unit&apos;s label to start it. F3 / F4 select a slot, F5 cancels the selected slot, F11 full screen, F2 closes this help. A unit shows ✓ PASS or ✕ FAIL with what to do; remove it when it is done. Supervisor: F8 password, F9 settings, F6 sound, F7 re-provision the selected unit.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>F3</source>
         <translation type="unfinished"></translation>
     </message>
@@ -761,6 +853,337 @@
     </message>
     <message>
         <source>F11: full screen on / off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>About Provisioning Station</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>F10  Manifest</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scan a unit&apos;s label to start it. F3 / F4 select a slot, F5 cancels the selected slot, F11 full screen, F2 closes this help. A unit shows ✓ PASS or ✕ FAIL with what to do; remove it when it is done. Supervisor: F8 password, F9 settings, F6 sound, F7 re-provision the selected unit. F10 shows the manifest.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>station::ui::ManifestBrowser</name>
+    <message>
+        <source>Manifest — every attempt, newest at the top</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Esc or F10: back to production</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>↑ ↓ PgUp PgDn: move   ·   Ctrl+Home: newest   ·   Ctrl+End: oldest   ·   Ctrl+C: copy the certificate   ·   Alt+W / Alt+R / Alt+S: filters   ·   Tab: details</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Manifest attempts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Back to production</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy the certificate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The manifest cannot be read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The manifest cannot be opened: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>⋯ Searching the manifest …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 of %2 attempts in this list, newest at the top</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 attempts in this list, newest at the top</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No attempt matches these filters.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No attempts in the manifest yet: they appear here as units finish.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>older below (scroll down, or Ctrl+End for the oldest)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>newer above (scroll up, or Ctrl+Home for the newest)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>station::ui::ManifestFilterBar</name>
+    <message>
+        <source>&amp;When:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Result:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Serial:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Any time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last hour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Since a date →</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Since date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All results</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>✓ PASS only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>✕ FAIL only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>⚠ INCOMPLETE only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>type or scan a serial …</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>station::ui::ManifestModel</name>
+    <message>
+        <source>⚠ INCOMPLETE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>⋯ in progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>✓ PASS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>✕ FAIL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 @ %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 at &quot;%2&quot;: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Serial</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Step / error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Certificate serial</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Operator @ station</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>station::ui::ManifestOutbox</name>
+    <message>
+        <source>Manifest</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only rows not exported yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CSV (spreadsheet, PKI import)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>JSON (one object per attempt)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lamassu devices (DMS import)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Export …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OIDC token URL; empty: the secret is a bearer token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>client secret or bearer token (not stored)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PEM file with the DMS&apos;s CA; empty: the system store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>DMS &amp;gateway</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>DMS &amp;id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Token service</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>C&amp;lient id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Secret</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>DMS &amp;trust</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Dry run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Upload to the DMS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Reconcile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>export the manifest</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export the manifest</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exporting to %1 …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>✓ Exported %1 rows to %2 (SHA-256 %3).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reconcile the manifest with the DMS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>upload the manifest to the DMS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>✕ Give the DMS gateway (an https URL) and the DMS id.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the units back from the DMS …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Listing what would be uploaded …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Uploading …</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>station::ui::ManifestReader</name>
+    <message>
+        <source>The manifest is not open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check the manifest path in the message bar.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1018,43 +1441,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Manifest</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Export to CSV …</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>export the manifest</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Export the manifest</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>CSV files (*.csv)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Profile: %1
 File: %2
 EST server: %3
 Authentication: %4
 Trust: %5</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>File: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Exporting to %1 …</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>✓ Exported %1 rows to %2 (SHA-256 %3).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1133,6 +1524,235 @@ Trust: %5</source>
     </message>
     <message>
         <source>The station fetched the CA certificates below without trusting them. Compare the fingerprint, group by group, with the one you got from the EST server&apos;s operator (on paper, by phone, from their portal). Trust it only if every group matches.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>station::ui::UnitDetails</name>
+    <message>
+        <source>Copy PEM  (Ctrl+C)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select an attempt in the list to see the unit, its certificate and its evidence.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Why it did not pass</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>At step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Certificate to revoke</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Serial</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Label scanned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hardware ID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Device UUID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>IMEI</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Firmware</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Certificate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Issuer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Serial number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Valid</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SHA-256 fingerprint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Alternative names</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Public key SHA-256</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PEM</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attestation evidence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attempt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Operator @ station</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Profile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>EST server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attempt ID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Manifest row</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No attempt selected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1   %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(no serial)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1  (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1  to  %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>   ⚠ expired</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>   ⚠ not valid yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>
+⚠ the stored PEM cannot be read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>
+⚠ does not match the stored PEM</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 @ %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1  (SHA-256 %2…)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1, generated by the %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (chain position %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (open: not sealed yet)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This attempt has no certificate to copy.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Certificate of %1 copied (PEM).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
