@@ -549,11 +549,34 @@ Where whereOf(const ManifestQuery &q)
     return w;
 }
 
+/// Rows are numbered in the order they started, so a `since` filter has a lowest row id: found with one
+/// seek in the started_at index and added as an id bound, it keeps a filter that matches few rows from
+/// scanning the whole file. The seek starts a day early: a clock set back (NTP, a time zone fix) can give
+/// a later row an earlier start, and such a row must still match.
+void addSinceFloor(SqliteDatabase &db, const ManifestQuery &q, Where &w)
+{
+    if (!q.since.isValid())
+        return;
+    auto seek = db.prepare(
+        QStringLiteral("SELECT id FROM attempts WHERE started_at >= :floor ORDER BY started_at LIMIT 1"));
+    if (!seek)
+        return; // only an optimisation: the started_at condition alone is still right
+    seek->bind(":floor", isoTime(q.since.addDays(-1)));
+    auto row = seek->step();
+    if (!row || !*row) {
+        w.clauses << QStringLiteral("0"); // nothing started that late: no row matches
+        return;
+    }
+    w.clauses << QStringLiteral("id >= :since_floor");
+    w.binds.append({":since_floor", seek->int64(0)});
+}
+
 } // namespace
 
 Result<QList<ManifestRecord>> Manifest::list(const ManifestQuery &query) const
 {
     Where w = whereOf(query);
+    addSinceFloor(*m_db, query, w);
     if (query.afterId > 0) {
         w.clauses << QStringLiteral("id > :after");
         w.binds.append({":after", query.afterId});
@@ -570,7 +593,8 @@ Result<QList<ManifestRecord>> Manifest::list(const ManifestQuery &query) const
 
 Result<qint64> Manifest::count(const ManifestQuery &query) const
 {
-    const Where w = whereOf(query);
+    Where w = whereOf(query);
+    addSinceFloor(*m_db, query, w);
     QString sql = QStringLiteral("SELECT count(*) FROM attempts");
     if (!w.clauses.isEmpty())
         sql += QStringLiteral(" WHERE ") + w.clauses.join(QStringLiteral(" AND "));
@@ -589,6 +613,7 @@ Result<qint64> Manifest::forEachFinished(const ManifestQuery &query, qint64 afte
                                          const std::function<bool(const ManifestRecord &)> &row) const
 {
     Where w = whereOf(query);
+    addSinceFloor(*m_db, query, w);
     w.clauses << QStringLiteral("seq > :after_seq");
     w.binds.append({":after_seq", afterSeq});
     auto stmt = m_db->prepare(QStringLiteral("SELECT %1 FROM attempts WHERE %2 ORDER BY seq")

@@ -271,6 +271,45 @@ private slots:
         QVERIFY(raw.exec(QStringLiteral("SELECT last_seq, filter FROM exports")));
     }
 
+    void sinceFilter_findsLateRowsEvenWithAClockSetBack()
+    {
+        auto m = Manifest::open(freshPath());
+        QVERIFY(m);
+        const QDateTime t0 = QDateTime(QDate(2026, 11, 1), QTime(8, 0), Qt::UTC);
+        // Started in row order, except row 4: the clock was set back two hours before it began.
+        const QList<int> hours{0, 24, 48, -2 + 48, 72};
+        for (int i = 0; i < hours.size(); ++i) {
+            ManifestRecord r = unit(QStringLiteral("SN-T%1").arg(i));
+            r.startedAt = t0.addSecs(3600 * hours.at(i));
+            QVERIFY((*m)->begin(r));
+            r.outcome = Outcome::Fail;
+            QVERIFY((*m)->finish(r));
+        }
+        const auto serialsSince = [&m](const QDateTime &since) {
+            ManifestQuery q;
+            q.since = since;
+            QStringList out;
+            const auto rows = (*m)->list(q);
+            for (const ManifestRecord &r : *rows)
+                out << r.serial;
+            return out;
+        };
+        QCOMPARE(serialsSince(t0.addSecs(3600 * 47)),
+                 (QStringList{QStringLiteral("SN-T2"), QStringLiteral("SN-T4")}));
+        QCOMPARE(serialsSince(t0.addSecs(3600 * 46)),
+                 (QStringList{QStringLiteral("SN-T2"), QStringLiteral("SN-T3"), QStringLiteral("SN-T4")}));
+        ManifestQuery late;
+        late.since = t0.addDays(30);
+        QCOMPARE(*(*m)->count(late), 0);
+        QVERIFY((*m)->list(late)->isEmpty());
+        ManifestQuery all;
+        all.since = t0.addDays(-1);
+        QCOMPARE(*(*m)->count(all), 5);
+        qint64 streamed = 0;
+        QVERIFY((*m)->forEachFinished(all, 0, [&streamed](const ManifestRecord &) { return ++streamed > 0; }));
+        QCOMPARE(streamed, 5);
+    }
+
     void newerSchema_isRefusedWithARemedy()
     {
         const QString path = freshPath();
