@@ -14,6 +14,7 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QFileInfo>
+#include <QTimer>
 
 namespace station::cli {
 
@@ -186,8 +187,12 @@ int runUpload(const QStringList &args, QTextStream &out, QTextStream &err)
     });
     SignalWatcher signals_;
     QObject::connect(&signals_, &SignalWatcher::terminationRequested, &uploader, [&](int) {
-        err << me << "stopping: the requests in flight finish, the rest is left for the next run\n";
+        err << me << "stopping: the requests in flight get 3 s to finish, the rest is left for the next run\n"
+            << Qt::flush;
         uploader.cancel();
+        // A DMS that does not answer does not hold the line: what is still open is aborted and stays
+        // "sending" in the manifest, for the next run to check.
+        QTimer::singleShot(3000, c->api.get(), [api = c->api.get()] { api->abortAll(); });
     });
     QObject::connect(&uploader, &ManifestUploader::finished, qApp, &QCoreApplication::quit, Qt::QueuedConnection);
     uploader.start();
@@ -204,6 +209,8 @@ int runUpload(const QStringList &args, QTextStream &out, QTextStream &err)
         out << ", " << s.alreadyUploaded << " done by an earlier run";
     if (s.noDeviceId)
         out << ", " << s.noDeviceId << " without a device id (no CSR yet)";
+    if (s.unanswered)
+        out << ", " << s.unanswered << " interrupted before the DMS answered";
     out << '\n';
     for (const UploadUnitResult &f : s.failures)
         out << "  FAILED " << f.deviceId << ": " << f.text << '\n';

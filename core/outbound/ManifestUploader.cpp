@@ -166,6 +166,8 @@ void ManifestUploader::post(Unit unit)
             return confirm(unit, a);
         }
         if (a.transient()) {
+            if (isCancelled())
+                return leaveUnanswered(unit, a);
             if (!retry(unit))
                 settle(unit, UploadState::Failed, a,
                        QStringLiteral("gave up after %1 attempts: %2").arg(m_options.attempts).arg(a.describe()));
@@ -201,6 +203,8 @@ void ManifestUploader::confirm(Unit unit, const DmsAnswer &postAnswer)
                           createdNow ? QStringLiteral("created") : QStringLiteral("already present"));
         }
         if (a.transient()) {
+            if (isCancelled())
+                return leaveUnanswered(unit, a);
             if (!retry(unit))
                 settle(unit, UploadState::Failed, a,
                        QStringLiteral("could not confirm after %1 attempts: %2").arg(m_options.attempts).arg(a.describe()));
@@ -212,6 +216,17 @@ void ManifestUploader::confirm(Unit unit, const DmsAnswer &postAnswer)
                postAnswer.status == 201 ? QStringLiteral("the DMS said it created the device but does not know it")
                                         : why.describe());
     });
+}
+
+void ManifestUploader::leaveUnanswered(const Unit &unit, const DmsAnswer &answer)
+{
+    // Interrupted while the DMS had not answered: the row stays "sending" (the DMS may have created the
+    // device), and the next run confirms it with a GET. Not a failure of the unit.
+    ++m_summary.unanswered;
+    Q_EMIT unitFinished({unit.deviceId, unit.record.serial, UploadState::Sending,
+                         QStringLiteral("interrupted before the DMS answered (%1); the next run checks it")
+                             .arg(answer.describe())});
+    unitDone();
 }
 
 void ManifestUploader::settle(const Unit &unit, UploadState state, const DmsAnswer &answer, const QString &text)

@@ -41,6 +41,7 @@ struct UploadSummary {
     qint64 alreadyUploaded = 0; ///< recorded as created/present by an earlier run: not sent again
     qint64 noDeviceId = 0;      ///< attempts that never got as far as a CSR
     qint64 wouldUpload = 0;     ///< dry run
+    qint64 unanswered = 0;      ///< interrupted while the DMS had not answered: checked on the next run
     QList<UploadUnitResult> failures;
     QStringList notes; ///< what the DMS's settings mean for these units
     std::optional<Error> stopped; ///< why the upload stopped early (DMS missing, not authorized, …)
@@ -76,6 +77,7 @@ private:
     void post(Unit unit);
     void confirm(Unit unit, const DmsAnswer &postAnswer);
     void settle(const Unit &unit, UploadState state, const DmsAnswer &answer, const QString &text);
+    void leaveUnanswered(const Unit &unit, const DmsAnswer &answer);
     void addNote(const QString &text);
 
     UploadOptions m_upload;

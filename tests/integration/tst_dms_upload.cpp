@@ -375,6 +375,59 @@ private Q_SLOTS:
         QCOMPARE(dms.counters().created, 6);
     }
 
+    void provctlUpload_stopsOnSigterm_andTheNextRunChecksWhatWasLeftOpen()
+    {
+        LamassuStandIn dms;
+        QVERIFY(dms.start());
+        const QString manifestFile = path(QStringLiteral("m.sqlite"));
+        refusedUnits(manifestFile, 4).reset();
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("TST_DMS_TOKEN"), dms.issueToken());
+        const QStringList args{QStringLiteral("manifest"),    QStringLiteral("upload"),
+                               QStringLiteral("--manifest"),  manifestFile,
+                               QStringLiteral("--dms-url"),   dms.baseUrl().toString(),
+                               QStringLiteral("--dms-id"),    QStringLiteral("factory-dms"),
+                               QStringLiteral("--token-env"), QStringLiteral("TST_DMS_TOKEN"),
+                               QStringLiteral("--trust"),     trustFile(dms),
+                               QStringLiteral("--jobs"),      QStringLiteral("1"),
+                               QStringLiteral("--timeout"),   QStringLiteral("60")};
+        // The second create is carried out and never answered; SIGTERM while provctl waits for it.
+        int creates = 0;
+        connect(&dms, &LamassuStandIn::requestSeen, this, [&](const QByteArray &method, const QByteArray &p) {
+            if (method == "POST" && p.startsWith("/api/devmanager") && ++creates == 2)
+                dms.hangNextRequests(1, LamassuStandIn::Delivery::Processed);
+        });
+        QProcess p;
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(PROVCTL_PATH), args);
+        QElapsedTimer waited;
+        waited.start();
+        while (dms.devices().size() < 2 && waited.elapsed() < 30000)
+            QTest::qWait(10);
+        QCOMPARE(dms.devices().size(), 2);
+        QTest::qWait(200);
+        QCOMPARE(p.state(), QProcess::Running);
+        p.terminate(); // SIGTERM, as a console close or a service stop sends
+        QElapsedTimer stopping;
+        stopping.start();
+        while (p.state() != QProcess::NotRunning && stopping.elapsed() < 20000)
+            QTest::qWait(10);
+        QCOMPARE(p.state(), QProcess::NotRunning);
+        QVERIFY2(stopping.elapsed() < 10000, "the abandoned request held the stop for too long");
+        const QString out = QString::fromUtf8(p.readAllStandardOutput() + p.readAllStandardError());
+        QCOMPARE(p.exitCode(), 1);
+        QVERIFY2(out.contains(QStringLiteral("1 created")) && out.contains(QStringLiteral("interrupted")),
+                 qPrintable(out));
+        disconnect(&dms, &LamassuStandIn::requestSeen, this, nullptr);
+
+        const Run resumed = provctl(args, env);
+        QVERIFY2(resumed.code == 0, qPrintable(resumed.out + resumed.err));
+        QVERIFY2(resumed.out.contains(QStringLiteral("2 created, 1 already present, 0 failed, 1 done by an earlier run")),
+                 qPrintable(resumed.out));
+        QCOMPARE(dms.devices().size(), 4);
+        QCOMPARE(dms.counters().created, 4);
+    }
+
     void endToEnd_preRegistrationRefuses_uploadLetsThemEnroll_reconcileAgrees()
     {
         LamassuStandIn dms;
