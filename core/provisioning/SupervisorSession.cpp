@@ -3,11 +3,29 @@
 #include "crypto/ThreadState.h"
 
 #include <QFuture>
+#include <QFutureWatcher>
 #include <QSettings>
 #include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace station::provisioning {
+
+namespace {
+
+/// Calls `done` with the task's result on `context`'s thread, always from the event loop — also when the
+/// task finished before this returns (QFuture::then would then call it at once, inside the caller).
+template <typename T, typename F> void whenDone(QFuture<T> future, QObject *context, F done)
+{
+    auto *watcher = new QFutureWatcher<T>(context);
+    QObject::connect(watcher, &QFutureWatcherBase::finished, context, [watcher, done = std::move(done)]() mutable {
+        watcher->deleteLater();
+        done(watcher->result());
+    });
+    watcher->setFuture(std::move(future));
+}
+
+} // namespace
+
 
 using crypto::PasswordHash;
 
@@ -114,7 +132,7 @@ void SupervisorSession::unlock(crypto::SecretBytes password)
         }
         return out;
     };
-    QtConcurrent::run(std::move(work)).then(this, [this](const UnlockOutcome &out) {
+    whenDone(QtConcurrent::run(std::move(work)), this, [this](const UnlockOutcome &out) {
         setBusy(false);
         if (!out.matched) {
             emit refused(out.matched.error().message + QLatin1Char(' ') + out.matched.error().remedy);
@@ -158,10 +176,11 @@ void SupervisorSession::setPassword(crypto::SecretBytes password)
     }
     setBusy(true);
     const PasswordHash::Params params = m_options.hashParams;
-    QtConcurrent::run([pw = std::move(password), params]() {
+    auto work = [pw = std::move(password), params]() {
         const crypto::ThreadStateRelease release;
         return PasswordHash::create(pw, params);
-    }).then(this, [this](const Result<QString> &record) {
+    };
+    whenDone(QtConcurrent::run(std::move(work)), this, [this](const Result<QString> &record) {
         setBusy(false);
         if (!record) {
             emit failed(record.error());
