@@ -27,10 +27,7 @@ QString uploadSummary(const UploadSummary &s, bool dryRun)
     if (dryRun)
         return DmsRunner::tr("Dry run: %n unit(s) would be uploaded; nothing was sent.", nullptr, int(s.wouldUpload));
     QStringList lines;
-    lines << DmsRunner::tr("%1 created, %2 already present, %3 failed")
-                 .arg(s.created)
-                 .arg(s.present)
-                 .arg(s.failed);
+    lines << DmsRunner::tr("%1 created, %2 already present, %3 failed").arg(s.created).arg(s.present).arg(s.failed);
     if (s.alreadyUploaded)
         lines << DmsRunner::tr("%n unit(s) were uploaded by an earlier run.", nullptr, int(s.alreadyUploaded));
     for (const UploadUnitResult &f : s.failures)
@@ -114,7 +111,8 @@ void DmsRunner::start(const DmsRequest &request)
         QList<crypto::Certificate> anchors;
         if (!request.trustFile.isEmpty()) {
             auto pem = readFileBounded(request.trustFile, 4 * 1024 * 1024);
-            auto certs = pem ? crypto::Certificate::listFromAny(*pem) : Result<QList<crypto::Certificate>>(fail(pem.error()));
+            auto certs =
+                pem ? crypto::Certificate::listFromAny(*pem) : Result<QList<crypto::Certificate>>(fail(pem.error()));
             if (!certs || certs->isEmpty())
                 return finish(false, tr("The DMS trust file %1 holds no certificate.").arg(request.trustFile));
             anchors = *certs;
@@ -151,15 +149,15 @@ void DmsRunner::start(const DmsRequest &request)
         auto *up = new ManifestUploader(*run->manifest, run->api.get(), o, run);
         run->batch = up;
         connect(up, &ManifestUploader::note, this, &DmsRunner::line, Qt::QueuedConnection);
-        connect(up, &ManifestUploader::unitFinished, this,
-                [this](const UploadUnitResult &r) {
-                    const QString text = QStringLiteral("%1: %2").arg(r.deviceId, r.text);
-                    QMetaObject::invokeMethod(this, [this, text] { emit line(text); });
-                },
-                Qt::DirectConnection);
-        connect(up, &ManifestUploader::finished, up, [up, finish, dryRun] {
-            finish(dryRun || up->summary().ok(), uploadSummary(up->summary(), dryRun));
-        });
+        connect(
+            up, &ManifestUploader::unitFinished, this,
+            [this](const UploadUnitResult &r) {
+                const QString text = QStringLiteral("%1: %2").arg(r.deviceId, r.text);
+                QMetaObject::invokeMethod(this, [this, text] { emit line(text); });
+            },
+            Qt::DirectConnection);
+        connect(up, &ManifestUploader::finished, up,
+                [up, finish, dryRun] { finish(dryRun || up->summary().ok(), uploadSummary(up->summary(), dryRun)); });
         up->start();
     });
 }

@@ -20,8 +20,8 @@ struct DmsRequest {
     QString manifestPath;
     QUrl dmsUrl;
     QString dmsId;
-    QUrl tokenUrl;    ///< OIDC token endpoint; empty: `secret` is a bearer token
-    QString clientId; ///< OIDC client
+    QUrl tokenUrl;                               ///< OIDC token endpoint; empty: `secret` is a bearer token
+    QString clientId;                            ///< OIDC client
     std::shared_ptr<crypto::SecretBytes> secret; ///< the client secret or the bearer token (never stored)
     QString trustFile;                           ///< PEM anchors for the DMS; empty: the system store
     provisioning::DmsSettings device;

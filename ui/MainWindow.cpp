@@ -40,8 +40,8 @@ MainWindow::MainWindow(QSettings *settings, QWidget *parent)
     : QMainWindow(parent), m_settings(settings), m_header(new QLabel), m_scan(new ScanField), m_grid(new SlotGrid),
       m_shift(new ShiftPanel), m_messages(new MessageBar),
       m_sound(new SoundCue(settings ? settings->value(kSoundKey, true).toBool() : true, this)),
-      m_gate(new SupervisorGate(m_messages, this)), m_role(new QLabel),
-      m_pages(new QStackedWidget(this)), m_browser(new ManifestBrowser)
+      m_gate(new SupervisorGate(m_messages, this)), m_role(new QLabel), m_pages(new QStackedWidget(this)),
+      m_browser(new ManifestBrowser)
 {
     setWindowTitle(tr("Provisioning Station"));
     m_header->setTextFormat(Qt::PlainText);

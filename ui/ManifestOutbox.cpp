@@ -42,10 +42,10 @@ QString suffixOf(outbound::ExportFormat f)
 
 ManifestOutbox::ManifestOutbox(SupervisorGate *gate, QWidget *parent)
     : QGroupBox(tr("Manifest"), parent), m_gate(gate), m_runner(new DmsRunner(this)), m_file(wrapped()),
-      m_format(new QComboBox), m_onlyNew(new QCheckBox(tr("Only rows not exported yet"))),
-      m_exportStatus(wrapped()), m_dmsUrl(new QLineEdit), m_dmsId(new QLineEdit), m_tokenUrl(new QLineEdit),
-      m_clientId(new QLineEdit), m_secret(new QLineEdit), m_trust(new QLineEdit), m_stop(new QPushButton(tr("Stop"))),
-      m_dmsStatus(wrapped()), m_log(new QPlainTextEdit)
+      m_format(new QComboBox), m_onlyNew(new QCheckBox(tr("Only rows not exported yet"))), m_exportStatus(wrapped()),
+      m_dmsUrl(new QLineEdit), m_dmsId(new QLineEdit), m_tokenUrl(new QLineEdit), m_clientId(new QLineEdit),
+      m_secret(new QLineEdit), m_trust(new QLineEdit), m_stop(new QPushButton(tr("Stop"))), m_dmsStatus(wrapped()),
+      m_log(new QPlainTextEdit)
 {
     setObjectName(QStringLiteral("manifestOutbox"));
     auto *v = new QVBoxLayout(this);
@@ -140,9 +140,9 @@ void ManifestOutbox::chooseExportFile()
 {
     m_gate->run(tr("export the manifest"), [this] {
         const auto format = outbound::ExportFormat(m_format->currentData().toInt());
-        const QString name = QStringLiteral("manifest-%1.%2")
-                                 .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmm")),
-                                      suffixOf(format));
+        const QString name =
+            QStringLiteral("manifest-%1.%2")
+                .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmm")), suffixOf(format));
         auto *dialog = new QFileDialog(this, tr("Export the manifest"), QDir::home().filePath(name));
         dialog->setAttribute(Qt::WA_DeleteOnClose);
         dialog->setAcceptMode(QFileDialog::AcceptSave);
@@ -225,8 +225,8 @@ void ManifestOutbox::runDms(bool reconcile, bool dryRun)
         m_log->clear();
         m_log->hide();
         m_dmsStatus->setText(reconcile ? tr("Reading the units back from the DMS \u2026")
-                                       : dryRun ? tr("Listing what would be uploaded \u2026")
-                                                : tr("Uploading \u2026"));
+                             : dryRun  ? tr("Listing what would be uploaded \u2026")
+                                       : tr("Uploading \u2026"));
         setDmsBusy(true);
         m_runner->start(r);
     });

@@ -31,7 +31,8 @@ void printUsage(QTextStream &s)
          "       provctl manifest upload    --dms-url URL --dms-id ID (--token-env VAR | --oidc-token-url URL\n"
          "                                  --client-id ID --client-secret-env VAR) [--trust CA.pem] [--dry-run]\n"
          "                                  [--jobs N] [--profile FILE] [--since ISO8601] [--status S]\n"
-         "       provctl manifest reconcile --dms-url URL --dms-id ID (token options as for upload) [--trust CA.pem]\n\n"
+         "       provctl manifest reconcile --dms-url URL --dms-id ID (token options as for upload) [--trust "
+         "CA.pem]\n\n"
          "The manifest is one SQLite file per station (default "
       << Manifest::defaultPath()
       << ").\nverify walks the hash chain of the finished rows and names every row that was edited, deleted,\n"

@@ -29,7 +29,8 @@ Result<std::optional<est::ClientIdentity>> signingIdentity(const QCommandLinePar
     if (cert.isEmpty() && key.isEmpty() && p12.isEmpty())
         return std::optional<est::ClientIdentity>();
     if (!p12.isEmpty() && (!cert.isEmpty() || !key.isEmpty()))
-        return fail(ErrorCode::InvalidArgument, QStringLiteral("Give --sign-p12, or --sign-cert with --sign-key, not both"));
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("Give --sign-p12, or --sign-cert with --sign-key, not both"));
     if (p12.isEmpty() && (cert.isEmpty() || key.isEmpty()))
         return fail(ErrorCode::InvalidArgument, QStringLiteral("--sign-cert and --sign-key go together"));
     auto pass = crypto::secretFromEnvironment(p.value(QStringLiteral("sign-pass-env")),
@@ -172,8 +173,8 @@ int runExport(const QStringList &args, QTextStream &out, QTextStream &err)
 int runVerifyExport(const QStringList &args, QTextStream &out, QTextStream &err)
 {
     QCommandLineParser p;
-    p.addOption({QStringLiteral("signature"), QStringLiteral("The signature (default FILE.p7s)."),
-                 QStringLiteral("file")});
+    p.addOption(
+        {QStringLiteral("signature"), QStringLiteral("The signature (default FILE.p7s)."), QStringLiteral("file")});
     p.addOption({QStringLiteral("trust"), QStringLiteral("CA certificate(s) the signer must chain to (PEM)."),
                  QStringLiteral("file")});
     p.addPositionalArgument(QStringLiteral("file"), QStringLiteral("The exported file."));
@@ -183,14 +184,16 @@ int runVerifyExport(const QStringList &args, QTextStream &out, QTextStream &err)
         return 2;
     }
     const QString file = p.positionalArguments().first();
-    const QString sig = p.isSet(QStringLiteral("signature")) ? p.value(QStringLiteral("signature"))
-                                                              : file + QStringLiteral(".p7s");
+    const QString sig =
+        p.isSet(QStringLiteral("signature")) ? p.value(QStringLiteral("signature")) : file + QStringLiteral(".p7s");
     QList<crypto::Certificate> anchors;
     if (p.isSet(QStringLiteral("trust"))) {
         auto pem = readFileBounded(p.value(QStringLiteral("trust")), 4 * 1024 * 1024);
-        auto certs = pem ? crypto::Certificate::listFromAny(*pem) : Result<QList<crypto::Certificate>>(fail(pem.error()));
+        auto certs =
+            pem ? crypto::Certificate::listFromAny(*pem) : Result<QList<crypto::Certificate>>(fail(pem.error()));
         if (!certs || certs->isEmpty()) {
-            err << me << "--trust: " << (certs ? QStringLiteral("no certificate in the file") : certs.error().toString())
+            err << me
+                << "--trust: " << (certs ? QStringLiteral("no certificate in the file") : certs.error().toString())
                 << '\n';
             return 2;
         }

@@ -36,8 +36,9 @@ void addDmsOptions(QCommandLineParser &p)
     p.addOption({QStringLiteral("client-secret-env"), QStringLiteral("Environment variable with the client secret."),
                  QStringLiteral("var")});
     p.addOption({QStringLiteral("scope"), QStringLiteral("OIDC scope to ask for."), QStringLiteral("scope")});
-    p.addOption({QStringLiteral("trust"), QStringLiteral("CA certificate(s) for the DMS's TLS certificate (PEM); "
-                                                         "default: the system store."),
+    p.addOption({QStringLiteral("trust"),
+                 QStringLiteral("CA certificate(s) for the DMS's TLS certificate (PEM); "
+                                "default: the system store."),
                  QStringLiteral("file")});
     p.addOption({QStringLiteral("jobs"), QStringLiteral("Requests in flight at once."), QStringLiteral("n"),
                  QStringLiteral("4")});
@@ -60,15 +61,16 @@ Result<DmsConnection> connectionFrom(const QCommandLineParser &p, bool needNetwo
     DmsConnection c;
     const QUrl url(p.value(QStringLiteral("dms-url")));
     if (!url.isValid() || url.scheme() != QLatin1String("https") || url.host().isEmpty())
-        return fail(ErrorCode::InvalidArgument, QStringLiteral("--dms-url must be an https URL (got '%1')")
-                                                    .arg(p.value(QStringLiteral("dms-url"))),
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("--dms-url must be an https URL (got '%1')").arg(p.value(QStringLiteral("dms-url"))),
                     {}, QStringLiteral("e.g. --dms-url https://lamassu.example.com"));
     auto dms = dmsSettingsFrom(p);
     if (!dms)
         return fail(dms.error());
     c.dmsId = dms->dmsId;
     if (c.dmsId.isEmpty())
-        return fail(ErrorCode::InvalidArgument, QStringLiteral("Which DMS? Give --dms-id (or a --profile with dms.dms_id)"));
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("Which DMS? Give --dms-id (or a --profile with dms.dms_id)"));
     auto query = selectionFrom(p);
     if (!query)
         return fail(query.error());
@@ -85,8 +87,8 @@ Result<DmsConnection> connectionFrom(const QCommandLineParser &p, bool needNetwo
             return fail(pem.error().withContext(QStringLiteral("--trust")));
         auto certs = crypto::Certificate::listFromAny(*pem);
         if (!certs || certs->isEmpty())
-            return fail(ErrorCode::InvalidArgument, QStringLiteral("--trust: %1 holds no certificate")
-                                                        .arg(p.value(QStringLiteral("trust"))));
+            return fail(ErrorCode::InvalidArgument,
+                        QStringLiteral("--trust: %1 holds no certificate").arg(p.value(QStringLiteral("trust"))));
         anchors = *certs;
     }
     const bool fixed = p.isSet(QStringLiteral("token-env"));
@@ -97,8 +99,8 @@ Result<DmsConnection> connectionFrom(const QCommandLineParser &p, bool needNetwo
                         QStringLiteral("Give either --token-env VAR or --oidc-token-url URL --client-id ID "
                                        "--client-secret-env VAR"));
         if (fixed) {
-            auto token = crypto::secretFromEnvironment(p.value(QStringLiteral("token-env")),
-                                                       QStringLiteral("DMS bearer token"));
+            auto token =
+                crypto::secretFromEnvironment(p.value(QStringLiteral("token-env")), QStringLiteral("DMS bearer token"));
             if (!token)
                 return fail(token.error());
             c.tokens = std::make_unique<FixedTokenSource>(std::move(*token));
@@ -181,7 +183,9 @@ int runUpload(const QStringList &args, QTextStream &out, QTextStream &err)
     }
     out << "Manifest: " << c->manifest->path() << '\n';
     ManifestUploader uploader(*c->manifest, c->api.get(), o);
-    QObject::connect(&uploader, &ManifestUploader::note, [&out](const QString &text) { out << text << '\n' << Qt::flush; });
+    QObject::connect(&uploader, &ManifestUploader::note, [&out](const QString &text) {
+        out << text << '\n' << Qt::flush;
+    });
     QObject::connect(&uploader, &ManifestUploader::unitFinished, [&out](const UploadUnitResult &r) {
         out << "  " << r.deviceId << ": " << r.text << '\n' << Qt::flush;
     });
@@ -199,8 +203,8 @@ int runUpload(const QStringList &args, QTextStream &out, QTextStream &err)
     QCoreApplication::exec();
     const UploadSummary &s = uploader.summary();
     if (dryRun) {
-        out << "Dry run: " << s.wouldUpload << " unit(s) would be uploaded to DMS '" << o.dmsId << "'; "
-            << s.noDeviceId << " attempt(s) have no device id yet. Nothing was sent.\n";
+        out << "Dry run: " << s.wouldUpload << " unit(s) would be uploaded to DMS '" << o.dmsId << "'; " << s.noDeviceId
+            << " attempt(s) have no device id yet. Nothing was sent.\n";
         return 0;
     }
     out << "Upload to DMS '" << o.dmsId << "' at " << p.value(QStringLiteral("dms-url")) << ": " << s.created

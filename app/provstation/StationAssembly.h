@@ -15,7 +15,7 @@
 namespace station::drivers {
 class DeviceDiscovery;
 class ScannerPort;
-}
+} // namespace station::drivers
 namespace station::manifest {
 class Manifest;
 }

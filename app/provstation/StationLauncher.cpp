@@ -44,8 +44,8 @@ ui::FirstStartWindow *StationLauncher::firstStartWindow() const
 QStringList StationLauncher::defaultProfileDirs()
 {
     QStringList dirs{QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation) + QStringLiteral("/profiles")};
-    const QString installed =
-        QDir(QCoreApplication::applicationDirPath()).absoluteFilePath(QStringLiteral("../share/provisioning-station/profiles"));
+    const QString installed = QDir(QCoreApplication::applicationDirPath())
+                                  .absoluteFilePath(QStringLiteral("../share/provisioning-station/profiles"));
     if (QDir(installed).exists())
         dirs << QDir::cleanPath(installed);
     return dirs;
@@ -120,10 +120,9 @@ bool StationLauncher::startWith(const QString &profilePath)
         // The serial scanner's labels go where the keyboard-wedge scanner's go: the scan field's handler.
         connect(scanner, &drivers::ScannerPort::scanned, m_window, &ui::MainWindow::submitScan);
         connect(scanner, &drivers::ScannerPort::notice, m_window, [this](const QString &text, bool problem) {
-            m_window->messageBar()->setCondition(QStringLiteral("scanner"),
-                                                 problem ? ui::MessageBar::Kind::Warning
-                                                         : ui::MessageBar::Kind::Information,
-                                                 text);
+            m_window->messageBar()->setCondition(
+                QStringLiteral("scanner"), problem ? ui::MessageBar::Kind::Warning : ui::MessageBar::Kind::Information,
+                text);
         });
     }
     QTimer::singleShot(0, this, [this] {

@@ -45,7 +45,8 @@ QDateTime signingTimeOf(CMS_ContentInfo *cms)
     ASN1_TYPE *value = X509_ATTRIBUTE_get0_type(attr, 0);
     if (!value || (value->type != V_ASN1_UTCTIME && value->type != V_ASN1_GENERALIZEDTIME))
         return {};
-    struct tm tm {};
+    struct tm tm {
+    };
     if (ASN1_TIME_to_tm(reinterpret_cast<const ASN1_TIME *>(value->value.asn1_string), &tm) != 1)
         return {};
     return QDateTime(QDate(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday), QTime(tm.tm_hour, tm.tm_min, tm.tm_sec),
@@ -81,8 +82,9 @@ Result<CmsPtr> readSignature(const QString &signaturePath)
 {
     QFile f(signaturePath);
     if (!f.open(QIODevice::ReadOnly))
-        return fail(ErrorCode::Io, QStringLiteral("Cannot read the signature %1: %2").arg(signaturePath, f.errorString()),
-                    {}, QStringLiteral("Give the .p7s file written with the export."));
+        return fail(ErrorCode::Io,
+                    QStringLiteral("Cannot read the signature %1: %2").arg(signaturePath, f.errorString()), {},
+                    QStringLiteral("Give the .p7s file written with the export."));
     if (f.size() > CmsSignature::kMaxSignatureBytes)
         return fail(ErrorCode::Parse, QStringLiteral("%1 is too large to be a signature").arg(signaturePath));
     return parseSignature(f.readAll(), signaturePath);
@@ -100,8 +102,9 @@ Result<void> CmsSignature::signFile(const QString &dataPath, const QString &sign
     if (signer.isNull() || key.isNull())
         return fail(ErrorCode::InvalidArgument, QStringLiteral("Signing needs a certificate and its private key"));
     if (!signer.matchesKey(key))
-        return fail(ErrorCode::InvalidArgument, QStringLiteral("The signing key does not belong to the certificate %1")
-                                                     .arg(signer.subject().toString()));
+        return fail(
+            ErrorCode::InvalidArgument,
+            QStringLiteral("The signing key does not belong to the certificate %1").arg(signer.subject().toString()));
     // What `openssl cms -verify` (and verifyFile) will demand of the signer: refuse now rather than write a
     // signature nobody can check.
     if (X509_check_purpose(signer.native(), X509_PURPOSE_SMIME_SIGN, 0) != 1)
@@ -174,16 +177,17 @@ Result<SignatureCheck> verifyOver(CMS_ContentInfo *cms, BIO *data, const QString
         const int reason = ERR_GET_REASON(e);
         const Error detail = takeOpenSslError(QStringLiteral("Checking the signature"), ErrorCode::Verification);
         if (reason == CMS_R_CERTIFICATE_VERIFY_ERROR)
-            return fail(ErrorCode::Verification,
-                        QStringLiteral("%1 was signed by someone the given trust anchors do not vouch for").arg(dataPath),
-                        detail.detail,
-                        QStringLiteral("Check --trust: it must be the CA that issued the station's signing "
-                                       "certificate. Do not import a manifest whose signer you cannot trust."));
+            return fail(
+                ErrorCode::Verification,
+                QStringLiteral("%1 was signed by someone the given trust anchors do not vouch for").arg(dataPath),
+                detail.detail,
+                QStringLiteral("Check --trust: it must be the CA that issued the station's signing "
+                               "certificate. Do not import a manifest whose signer you cannot trust."));
         if (reason == CMS_R_CONTENT_VERIFY_ERROR || reason == CMS_R_VERIFICATION_FAILURE)
-            return fail(ErrorCode::Verification,
-                        QStringLiteral("%1 does not match its signature: it was changed after it was signed")
-                            .arg(dataPath),
-                        detail.detail, QStringLiteral("Do not import it; export the manifest again at the station."));
+            return fail(
+                ErrorCode::Verification,
+                QStringLiteral("%1 does not match its signature: it was changed after it was signed").arg(dataPath),
+                detail.detail, QStringLiteral("Do not import it; export the manifest again at the station."));
         return fail(detail);
     }
     SignatureCheck check;

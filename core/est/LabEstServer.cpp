@@ -426,11 +426,10 @@ void LabEstServer::serverKeygen(const CertificateRequest &csr, const Answer &ans
         answer(response);
         wipe(response.body);
     });
-    watcher->setFuture(
-        QtConcurrent::run(&m_keygenPool, [generate = m_options.keyGenerator, type] {
-            const crypto::ThreadStateRelease release;
-            return generate(type);
-        }));
+    watcher->setFuture(QtConcurrent::run(&m_keygenPool, [generate = m_options.keyGenerator, type] {
+        const crypto::ThreadStateRelease release;
+        return generate(type);
+    }));
 }
 
 } // namespace station::est

@@ -557,8 +557,8 @@ void addSinceFloor(SqliteDatabase &db, const ManifestQuery &q, Where &w)
 {
     if (!q.since.isValid())
         return;
-    auto seek = db.prepare(
-        QStringLiteral("SELECT id FROM attempts WHERE started_at >= :floor ORDER BY started_at LIMIT 1"));
+    auto seek =
+        db.prepare(QStringLiteral("SELECT id FROM attempts WHERE started_at >= :floor ORDER BY started_at LIMIT 1"));
     if (!seek)
         return; // only an optimisation: the started_at condition alone is still right
     seek->bind(":floor", isoTime(q.since.addDays(-1)));
@@ -683,8 +683,8 @@ Result<VerifyReport> Manifest::verify() const
 {
     VerifyReport report;
     // Stream in id order of the chain without loading the file into memory.
-    auto stmt =
-        m_db->prepare(QStringLiteral("SELECT %1 FROM attempts WHERE seq IS NOT NULL ORDER BY seq").arg(selectList(m_version)));
+    auto stmt = m_db->prepare(
+        QStringLiteral("SELECT %1 FROM attempts WHERE seq IS NOT NULL ORDER BY seq").arg(selectList(m_version)));
     if (!stmt)
         return fail(stmt.error());
     QString prev = kGenesis;

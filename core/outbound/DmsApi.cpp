@@ -44,8 +44,8 @@ QString DmsAnswer::errorText() const
 QString DmsAnswer::describe() const
 {
     if (status == 0)
-        return QStringLiteral("no answer: %1").arg(networkError.isEmpty() ? QStringLiteral("connection lost")
-                                                                           : networkError);
+        return QStringLiteral("no answer: %1")
+            .arg(networkError.isEmpty() ? QStringLiteral("connection lost") : networkError);
     const QString text = errorText();
     return text.isEmpty() ? QStringLiteral("HTTP %1").arg(status) : QStringLiteral("HTTP %1: %2").arg(status).arg(text);
 }

@@ -24,7 +24,7 @@ class QNetworkReply;
 namespace station::outbound {
 
 struct DmsEndpoint {
-    QUrl baseUrl;                             ///< https://host[:port] (the gateway; API paths are appended)
+    QUrl baseUrl;                            ///< https://host[:port] (the gateway; API paths are appended)
     QList<crypto::Certificate> trustAnchors; ///< empty: the operating system's CA store
     int timeoutMs = 15000;                   ///< one exchange, connect to last byte
 };
@@ -68,8 +68,8 @@ public:
     void abortAll();
 
 private:
-    void send(const QByteArray &method, const QString &path, const QByteArray &body, QObject *context,
-              Callback done, bool mayRefreshToken);
+    void send(const QByteArray &method, const QString &path, const QByteArray &body, QObject *context, Callback done,
+              bool mayRefreshToken);
     [[nodiscard]] QUrl urlFor(const QString &path) const;
 
     DmsEndpoint m_endpoint;

@@ -36,15 +36,16 @@ void DmsBatch::refill()
     if (m_exhausted || m_abort)
         return;
     int taken = 0;
-    auto read = m_manifest.forEachFinished(m_options.filter, m_cursorSeq, [this, &taken](const manifest::ManifestRecord &r) {
-        m_cursorSeq = r.seq.value_or(m_cursorSeq);
-        const QString id = lamassuDeviceId(r);
-        if (accept(r, id)) {
-            m_queue.append({r, id, 0, 0});
-            ++taken;
-        }
-        return taken < kPage && !m_abort;
-    });
+    auto read =
+        m_manifest.forEachFinished(m_options.filter, m_cursorSeq, [this, &taken](const manifest::ManifestRecord &r) {
+            m_cursorSeq = r.seq.value_or(m_cursorSeq);
+            const QString id = lamassuDeviceId(r);
+            if (accept(r, id)) {
+                m_queue.append({r, id, 0, 0});
+                ++taken;
+            }
+            return taken < kPage && !m_abort;
+        });
     if (!read) {
         readFailed(read.error());
         return;

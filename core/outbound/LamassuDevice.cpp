@@ -27,8 +27,7 @@ QString lamassuDeviceId(const ManifestRecord &record)
     return {};
 }
 
-QJsonObject lamassuCreateBody(const ManifestRecord &r, const provisioning::DmsSettings &settings,
-                              const QString &dmsId)
+QJsonObject lamassuCreateBody(const ManifestRecord &r, const provisioning::DmsSettings &settings, const QString &dmsId)
 {
     QJsonObject metadata{
         {QStringLiteral("serial"), r.serial},

@@ -206,10 +206,10 @@ Result<ExportSummary> exportManifest(Manifest &manifest, const ExportRequest &re
     if (!file.commit())
         return fail(fileError(file, QStringLiteral("Cannot finish")));
     if (auto r = tx.commit(); !r)
-        return fail(r.error().withContext(
-            QStringLiteral("%1 was written but the manifest could not record it; the next "
-                           "--only-not-exported export repeats its rows")
-                .arg(summary.path)));
+        return fail(
+            r.error().withContext(QStringLiteral("%1 was written but the manifest could not record it; the next "
+                                                 "--only-not-exported export repeats its rows")
+                                      .arg(summary.path)));
     summary.exportId = *id;
     return summary;
 }

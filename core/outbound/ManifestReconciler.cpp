@@ -39,8 +39,9 @@ void ManifestReconciler::process(Unit unit)
             }
         }
         if (a.status == 401 || a.status == 403) {
-            abort(Error(ErrorCode::Authentication, QStringLiteral("The DMS refused the credentials (%1)").arg(a.describe()),
-                        {}, QStringLiteral("Check --token-env or the OIDC client settings.")));
+            abort(Error(ErrorCode::Authentication,
+                        QStringLiteral("The DMS refused the credentials (%1)").arg(a.describe()), {},
+                        QStringLiteral("Check --token-env or the OIDC client settings.")));
             return unitDone();
         }
         const bool notFound = (a.status == 400 || a.status == 404) &&
@@ -73,12 +74,12 @@ void ManifestReconciler::classify(const Unit &unit, const QJsonObject &device)
     const QString ownerNote =
         owner == m_dmsId ? QString() : QStringLiteral(" (registered to DMS '%1', not '%2')").arg(owner, m_dmsId);
     if (active.isEmpty()) {
-        m_report.neverEnrolled.append({unit.deviceId, unit.record.serial,
-                                       QStringLiteral("DMS status %1, no certificate%2%3")
-                                           .arg(status.isEmpty() ? QStringLiteral("unknown") : status, ownerNote,
-                                                unit.record.outcome == Outcome::Pass
-                                                    ? QStringLiteral("; the manifest has it as PASS")
-                                                    : QString())});
+        m_report.neverEnrolled.append(
+            {unit.deviceId, unit.record.serial,
+             QStringLiteral("DMS status %1, no certificate%2%3")
+                 .arg(status.isEmpty() ? QStringLiteral("unknown") : status, ownerNote,
+                      unit.record.outcome == Outcome::Pass ? QStringLiteral("; the manifest has it as PASS")
+                                                           : QString())});
         return;
     }
     if (unit.record.outcome != Outcome::Pass) {

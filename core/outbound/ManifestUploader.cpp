@@ -63,11 +63,11 @@ void ManifestUploader::checkDms(int attempt)
         const QString said = a.errorText();
         const bool opaque500 = a.status == 500 && (said.isEmpty() || said == QLatin1String("{}"));
         if (a.status == 404 || opaque500 || said.contains(QStringLiteral("not found"), Qt::CaseInsensitive))
-            return abort(Error(ErrorCode::NotFound,
-                               QStringLiteral("The DMS '%1' does not exist at %2 (%3)")
-                                   .arg(m_upload.dmsId, where, a.describe()),
-                               {}, QStringLiteral("Check --dms-id (the DMS's id in the Lamassu console, not its name); "
-                                                  "nothing was uploaded.")));
+            return abort(Error(
+                ErrorCode::NotFound,
+                QStringLiteral("The DMS '%1' does not exist at %2 (%3)").arg(m_upload.dmsId, where, a.describe()), {},
+                QStringLiteral("Check --dms-id (the DMS's id in the Lamassu console, not its name); "
+                               "nothing was uploaded.")));
         abort(Error(a.transient() ? ErrorCode::Network : ErrorCode::Http,
                     QStringLiteral("Cannot read the DMS '%1' at %2: %3").arg(m_upload.dmsId, where, a.describe()), {},
                     QStringLiteral("Check --dms-url, --trust and the network; nothing was uploaded.")));
@@ -146,7 +146,8 @@ void ManifestUploader::post(Unit unit)
 {
     // Mark first: a run cut off from here on leaves "sending", and the next run confirms what happened.
     if (unit.attempt == 0) {
-        if (auto r = m_ledger.recordUpload({unit.record.id, m_destination, unit.deviceId, UploadState::Sending, 0, {}, {}});
+        if (auto r =
+                m_ledger.recordUpload({unit.record.id, m_destination, unit.deviceId, UploadState::Sending, 0, {}, {}});
             !r) {
             abort(r.error().withContext(QStringLiteral("Recording the upload in the manifest")));
             return unitDone();
@@ -191,8 +192,8 @@ void ManifestUploader::confirm(Unit unit, const DmsAnswer &postAnswer)
             const QString owner = device ? device->value(QStringLiteral("dms_owner")).toString() : QString();
             if (!device || device->value(QStringLiteral("id")).toString() != unit.deviceId) {
                 if (!retry(unit))
-                    settle(unit, UploadState::Failed, a, QStringLiteral("the DMS's answers cannot be read: %1")
-                                                             .arg(a.describe()));
+                    settle(unit, UploadState::Failed, a,
+                           QStringLiteral("the DMS's answers cannot be read: %1").arg(a.describe()));
                 return;
             }
             if (owner != m_upload.dmsId)
@@ -207,7 +208,9 @@ void ManifestUploader::confirm(Unit unit, const DmsAnswer &postAnswer)
                 return leaveUnanswered(unit, a);
             if (!retry(unit))
                 settle(unit, UploadState::Failed, a,
-                       QStringLiteral("could not confirm after %1 attempts: %2").arg(m_options.attempts).arg(a.describe()));
+                       QStringLiteral("could not confirm after %1 attempts: %2")
+                           .arg(m_options.attempts)
+                           .arg(a.describe()));
             return;
         }
         // Not there: the POST was refused for what it said (validation), not for a duplicate.
@@ -223,18 +226,22 @@ void ManifestUploader::leaveUnanswered(const Unit &unit, const DmsAnswer &answer
     // Interrupted while the DMS had not answered: the row stays "sending" (the DMS may have created the
     // device), and the next run confirms it with a GET. Not a failure of the unit.
     ++m_summary.unanswered;
-    Q_EMIT unitFinished({unit.deviceId, unit.record.serial, UploadState::Sending,
-                         QStringLiteral("interrupted before the DMS answered (%1); the next run checks it")
-                             .arg(answer.describe())});
+    Q_EMIT unitFinished(
+        {unit.deviceId, unit.record.serial, UploadState::Sending,
+         QStringLiteral("interrupted before the DMS answered (%1); the next run checks it").arg(answer.describe())});
     unitDone();
 }
 
 void ManifestUploader::settle(const Unit &unit, UploadState state, const DmsAnswer &answer, const QString &text)
 {
-    if (auto r = m_ledger.recordUpload({unit.record.id, m_destination, unit.deviceId, state, answer.status,
-                                        OutboundLedger::boundedAnswer(answer.status ? answer.body
-                                                                                    : answer.networkError.toUtf8()),
-                                        {}});
+    if (auto r = m_ledger.recordUpload(
+            {unit.record.id,
+             m_destination,
+             unit.deviceId,
+             state,
+             answer.status,
+             OutboundLedger::boundedAnswer(answer.status ? answer.body : answer.networkError.toUtf8()),
+             {}});
         !r)
         abort(r.error().withContext(QStringLiteral("Recording the upload in the manifest")));
     switch (state) {

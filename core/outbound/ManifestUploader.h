@@ -22,7 +22,7 @@ namespace station::outbound {
 struct UploadOptions {
     BatchOptions batch;
     QString dmsId;
-    provisioning::DmsSettings device;                          ///< icon, colour, tags
+    provisioning::DmsSettings device;                        ///< icon, colour, tags
     std::optional<provisioning::KeyOrigin> profileKeyOrigin; ///< to check against the DMS's keygen settings
     bool dryRun = false;
 };
@@ -36,14 +36,14 @@ struct UploadUnitResult {
 
 struct UploadSummary {
     qint64 created = 0;
-    qint64 present = 0;         ///< already in the DMS (confirmed by reading it back)
+    qint64 present = 0; ///< already in the DMS (confirmed by reading it back)
     qint64 failed = 0;
     qint64 alreadyUploaded = 0; ///< recorded as created/present by an earlier run: not sent again
     qint64 noDeviceId = 0;      ///< attempts that never got as far as a CSR
     qint64 wouldUpload = 0;     ///< dry run
     qint64 unanswered = 0;      ///< interrupted while the DMS had not answered: checked on the next run
     QList<UploadUnitResult> failures;
-    QStringList notes; ///< what the DMS's settings mean for these units
+    QStringList notes;            ///< what the DMS's settings mean for these units
     std::optional<Error> stopped; ///< why the upload stopped early (DMS missing, not authorized, …)
     bool cancelled = false;
     [[nodiscard]] bool ok() const { return failed == 0 && !stopped && !cancelled; }

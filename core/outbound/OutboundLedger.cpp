@@ -96,8 +96,8 @@ Result<QList<ExportEntry>> OutboundLedger::exports() const
         return fail(stmt.error());
     QList<ExportEntry> out;
     if (auto r = stmt->forEachRow([&out](const SqliteStatement &s) {
-            out.append({s.int64(0), s.text(1), s.text(2), parseTime(s.text(3)), s.int64(4), s.int64(5),
-                        s.int64(7), s.text(6), s.text(8)});
+            out.append({s.int64(0), s.text(1), s.text(2), parseTime(s.text(3)), s.int64(4), s.int64(5), s.int64(7),
+                        s.text(6), s.text(8)});
         });
         !r)
         return fail(r.error());

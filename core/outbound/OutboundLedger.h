@@ -60,7 +60,8 @@ public:
     /// Inserts or replaces the upload row of (attempt, destination).
     [[nodiscard]] Result<void> recordUpload(const UploadEntry &entry);
     /// The newest upload row of a device at a destination, if any.
-    [[nodiscard]] Result<std::optional<UploadEntry>> uploadOf(const QString &destination, const QString &deviceId) const;
+    [[nodiscard]] Result<std::optional<UploadEntry>> uploadOf(const QString &destination,
+                                                              const QString &deviceId) const;
     /// Every upload row of a destination, in attempt order, streamed (bounded memory); `row` returns false
     /// to stop.
     [[nodiscard]] Result<void> forEachUpload(const QString &destination,

@@ -47,8 +47,8 @@ OidcTokenSource::OidcTokenSource(OidcClientCredentials settings, QObject *parent
 
 void OidcTokenSource::token(QObject *context, Callback done)
 {
-    const bool fresh = !m_token.isEmpty() &&
-                       QDateTime::currentDateTimeUtc().secsTo(m_expires) > m_settings.refreshMarginSeconds;
+    const bool fresh =
+        !m_token.isEmpty() && QDateTime::currentDateTimeUtc().secsTo(m_expires) > m_settings.refreshMarginSeconds;
     if (fresh) {
         QPointer<QObject> ctx(context);
         QTimer::singleShot(0, this, [this, ctx, done = std::move(done)] {
@@ -95,9 +95,10 @@ void OidcTokenSource::fetch()
         crypto::wipe(body);
         const QString where = m_settings.tokenUrl.toString(QUrl::RemoveUserInfo | QUrl::RemoveQuery);
         if (status == 0)
-            return deliver(fail(ErrorCode::Network,
-                                QStringLiteral("The token service %1 did not answer: %2").arg(where, reply->errorString()),
-                                {}, QStringLiteral("Check --oidc-token-url, the network and --trust.")));
+            return deliver(
+                fail(ErrorCode::Network,
+                     QStringLiteral("The token service %1 did not answer: %2").arg(where, reply->errorString()), {},
+                     QStringLiteral("Check --oidc-token-url, the network and --trust.")));
         if (status == 400 || status == 401)
             return deliver(fail(ErrorCode::Authentication,
                                 QStringLiteral("The token service refused the client credentials (HTTP %1: %2)")
@@ -106,9 +107,10 @@ void OidcTokenSource::fetch()
                                 {}, QStringLiteral("Check --client-id and the secret in --client-secret-env.")));
         const QString access = o.value(QStringLiteral("access_token")).toString();
         if (status != 200 || access.isEmpty())
-            return deliver(fail(ErrorCode::Http,
-                                QStringLiteral("The token service answered HTTP %1 without an access token").arg(status),
-                                {}, QStringLiteral("Check --oidc-token-url: it must be the OIDC token endpoint.")));
+            return deliver(
+                fail(ErrorCode::Http,
+                     QStringLiteral("The token service answered HTTP %1 without an access token").arg(status), {},
+                     QStringLiteral("Check --oidc-token-url: it must be the OIDC token endpoint.")));
         const int lifetime = o.value(QStringLiteral("expires_in")).toInt(60);
         m_token = crypto::SecretBytes(access.toUtf8());
         m_expires = QDateTime::currentDateTimeUtc().addSecs(qMax(1, lifetime));

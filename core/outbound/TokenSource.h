@@ -51,7 +51,7 @@ struct OidcClientCredentials {
     QUrl tokenUrl; ///< https://…/realms/<realm>/protocol/openid-connect/token
     QString clientId;
     crypto::SecretBytes clientSecret;
-    QString scope;                            ///< optional
+    QString scope;                           ///< optional
     QList<crypto::Certificate> trustAnchors; ///< empty: the system store
     int timeoutMs = 15000;
     int refreshMarginSeconds = 30; ///< fetch a new token this long before the old one expires

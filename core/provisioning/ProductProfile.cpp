@@ -612,7 +612,8 @@ QJsonObject ProductProfile::toJson() const
         {QStringLiteral("inject"), inj},
         {QStringLiteral("barcode"), bc},
         {QStringLiteral("already_provisioned"), policyName(alreadyProvisioned)},
-        {QStringLiteral("dms"), [this] {
+        {QStringLiteral("dms"),
+         [this] {
              QJsonObject d{{QStringLiteral("icon"), dms.icon}, {QStringLiteral("icon_color"), dms.iconColor}};
              if (!dms.dmsId.isEmpty())
                  d[QStringLiteral("dms_id")] = dms.dmsId;

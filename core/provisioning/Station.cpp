@@ -209,8 +209,7 @@ void Station::onLeft(const device::DiscoveredDevice &device)
     s.info.progressDone = s.info.progressTotal = 0;
     // A unit pulled out mid-job leaves its failure on the tile (what happened, what to do) until the next
     // unit arrives there; a unit removed after its result clears the tile for the next one.
-    const bool removalFailedIt =
-        cutOff || (s.info.result && s.info.result->failure == JobFailure::DeviceUnplugged);
+    const bool removalFailedIt = cutOff || (s.info.result && s.info.result->failure == JobFailure::DeviceUnplugged);
     if (!removalFailedIt) {
         s.info.result.reset();
         s.info.serial.clear();

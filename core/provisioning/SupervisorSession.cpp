@@ -26,7 +26,6 @@ template <typename T, typename F> void whenDone(QFuture<T> future, QObject *cont
 
 } // namespace
 
-
 using crypto::PasswordHash;
 
 namespace {

@@ -44,8 +44,8 @@ void ScannerPort::tryOpen()
     });
     connect(m_transport.get(), &Transport::closed, this, &ScannerPort::onClosed);
     if (auto opened = m_transport->open(); !opened) {
-        const QString problem = tr("The barcode scanner on %1 is not available (%2); retrying.")
-                                    .arg(m_portName, opened.error().message);
+        const QString problem =
+            tr("The barcode scanner on %1 is not available (%2); retrying.").arg(m_portName, opened.error().message);
         if (problem != m_lastProblem)
             emit notice(problem, true);
         m_lastProblem = problem;

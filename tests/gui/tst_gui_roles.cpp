@@ -7,6 +7,7 @@
 // and of the supervisor page go to gui-artifacts/ (and /tmp) for a person to look at.
 #include "FirstStartWindow.h"
 #include "MainWindow.h"
+#include "ManifestOutbox.h"
 #include "MessageBar.h"
 #include "ProfileChooser.h"
 #include "ScanField.h"
@@ -17,7 +18,6 @@
 #include "Theme.h"
 #include "TrustPage.h"
 #include "UnlockDialog.h"
-#include "ManifestOutbox.h"
 
 #include "LabServerProcess.h"
 #include "LamassuStandIn.h"

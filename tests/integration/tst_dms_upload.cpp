@@ -67,7 +67,8 @@ class TestDmsUpload : public QObject
     QString path(const QString &name) { return m_dir.filePath(QStringLiteral("%1-%2").arg(++m_files).arg(name)); }
 
     /// A manifest with `n` units that got as far as a CSR and were refused (as by a PRE_REGISTRATION DMS).
-    std::unique_ptr<manifest::Manifest> refusedUnits(const QString &file, int n, const QString &prefix = QStringLiteral("SN"))
+    std::unique_ptr<manifest::Manifest> refusedUnits(const QString &file, int n,
+                                                     const QString &prefix = QStringLiteral("SN"))
     {
         auto m = manifest::Manifest::open(file);
         if (!m)
@@ -183,8 +184,8 @@ private Q_SLOTS:
         QCOMPARE(d[QStringLiteral("metadata")][QStringLiteral("serial")].toString(), QStringLiteral("SN-000"));
         QCOMPARE(d[QStringLiteral("metadata")][QStringLiteral("model")].toString(), QStringLiteral("Sensor 9000"));
         // The manifest records per unit what the DMS answered.
-        auto row = OutboundLedger(*m).uploadOf(ManifestUploader::destination(dms.baseUrl(), QStringLiteral("factory-dms")),
-                                               QStringLiteral("SN-003"));
+        auto row = OutboundLedger(*m).uploadOf(
+            ManifestUploader::destination(dms.baseUrl(), QStringLiteral("factory-dms")), QStringLiteral("SN-003"));
         QVERIFY(row && row->has_value());
         QCOMPARE((*row)->state, UploadState::Created);
         QCOMPARE((*row)->httpStatus, 201);
@@ -281,10 +282,9 @@ private Q_SLOTS:
         {
             Upload u = upload(dms, *m);
             u.tokens = std::make_unique<FixedTokenSource>(crypto::SecretBytes(QByteArray("not-a-token")));
-            u.api = std::make_unique<DmsApi>(DmsEndpoint{dms.baseUrl(),
-                                                         *crypto::Certificate::listFromPem(dms.serverCaPem().toUtf8()),
-                                                         5000},
-                                             u.tokens.get());
+            u.api = std::make_unique<DmsApi>(
+                DmsEndpoint{dms.baseUrl(), *crypto::Certificate::listFromPem(dms.serverCaPem().toUtf8()), 5000},
+                u.tokens.get());
             UploadOptions o;
             o.dmsId = QStringLiteral("factory-dms");
             u.uploader = std::make_unique<ManifestUploader>(*m, u.api.get(), o);
@@ -334,14 +334,14 @@ private Q_SLOTS:
         refusedUnits(manifestFile, 6).reset();
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("TST_DMS_TOKEN"), dms.issueToken());
-        const QStringList args{QStringLiteral("manifest"),     QStringLiteral("upload"),
-                               QStringLiteral("--manifest"),   manifestFile,
-                               QStringLiteral("--dms-url"),    dms.baseUrl().toString(),
-                               QStringLiteral("--dms-id"),     QStringLiteral("factory-dms"),
-                               QStringLiteral("--token-env"),  QStringLiteral("TST_DMS_TOKEN"),
-                               QStringLiteral("--trust"),      trustFile(dms),
-                               QStringLiteral("--jobs"),       QStringLiteral("1"),
-                               QStringLiteral("--timeout"),    QStringLiteral("60")};
+        const QStringList args{QStringLiteral("manifest"),    QStringLiteral("upload"),
+                               QStringLiteral("--manifest"),  manifestFile,
+                               QStringLiteral("--dms-url"),   dms.baseUrl().toString(),
+                               QStringLiteral("--dms-id"),    QStringLiteral("factory-dms"),
+                               QStringLiteral("--token-env"), QStringLiteral("TST_DMS_TOKEN"),
+                               QStringLiteral("--trust"),     trustFile(dms),
+                               QStringLiteral("--jobs"),      QStringLiteral("1"),
+                               QStringLiteral("--timeout"),   QStringLiteral("60")};
         // The third create is carried out but its answer never comes: kill -9 while provctl waits for it.
         // (requestSeen comes before the stand-in picks the request's fault.)
         int creates = 0;
@@ -356,21 +356,21 @@ private Q_SLOTS:
         waited.start();
         while (dms.devices().size() < 3 && waited.elapsed() < 30000 && p.state() != QProcess::NotRunning)
             QTest::qWait(10);
-        QVERIFY2(dms.devices().size() == 3,
-                 qPrintable(QStringLiteral("%1 device(s); provctl: %2 %3")
-                                .arg(dms.devices().size())
-                                .arg(QString::fromUtf8(p.readAllStandardOutput()),
-                                     QString::fromUtf8(p.readAllStandardError()))));
+        QVERIFY2(dms.devices().size() == 3, qPrintable(QStringLiteral("%1 device(s); provctl: %2 %3")
+                                                           .arg(dms.devices().size())
+                                                           .arg(QString::fromUtf8(p.readAllStandardOutput()),
+                                                                QString::fromUtf8(p.readAllStandardError()))));
         QTest::qWait(200);
         QCOMPARE(p.state(), QProcess::Running); // waiting for the answer that never comes
-        p.kill(); // SIGKILL: no chance to record anything more
+        p.kill();                               // SIGKILL: no chance to record anything more
         QVERIFY(p.waitForFinished(5000));
         disconnect(&dms, &LamassuStandIn::requestSeen, this, nullptr);
 
         const Run resumed = provctl(args, env);
         QVERIFY2(resumed.code == 0, qPrintable(resumed.out + resumed.err));
-        QVERIFY2(resumed.out.contains(QStringLiteral("3 created, 1 already present, 0 failed, 2 done by an earlier run")),
-                 qPrintable(resumed.out));
+        QVERIFY2(
+            resumed.out.contains(QStringLiteral("3 created, 1 already present, 0 failed, 2 done by an earlier run")),
+            qPrintable(resumed.out));
         QCOMPARE(dms.devices().size(), 6);
         QCOMPARE(dms.counters().created, 6);
     }
@@ -422,8 +422,9 @@ private Q_SLOTS:
 
         const Run resumed = provctl(args, env);
         QVERIFY2(resumed.code == 0, qPrintable(resumed.out + resumed.err));
-        QVERIFY2(resumed.out.contains(QStringLiteral("2 created, 1 already present, 0 failed, 1 done by an earlier run")),
-                 qPrintable(resumed.out));
+        QVERIFY2(
+            resumed.out.contains(QStringLiteral("2 created, 1 already present, 0 failed, 1 done by an earlier run")),
+            qPrintable(resumed.out));
         QCOMPARE(dms.devices().size(), 4);
         QCOMPARE(dms.counters().created, 4);
     }
@@ -471,13 +472,20 @@ private Q_SLOTS:
 
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("TST_DMS_SECRET"), QStringLiteral("s3cret"));
-        const QStringList dmsArgs{QStringLiteral("--manifest"),       manifestFile,
-                                  QStringLiteral("--dms-url"),        dms.baseUrl().toString(),
-                                  QStringLiteral("--dms-id"),         QStringLiteral("factory-dms"),
-                                  QStringLiteral("--oidc-token-url"), dms.tokenUrl().toString(),
-                                  QStringLiteral("--client-id"),      QStringLiteral("station"),
-                                  QStringLiteral("--client-secret-env"), QStringLiteral("TST_DMS_SECRET"),
-                                  QStringLiteral("--trust"),          k.trustFile};
+        const QStringList dmsArgs{QStringLiteral("--manifest"),
+                                  manifestFile,
+                                  QStringLiteral("--dms-url"),
+                                  dms.baseUrl().toString(),
+                                  QStringLiteral("--dms-id"),
+                                  QStringLiteral("factory-dms"),
+                                  QStringLiteral("--oidc-token-url"),
+                                  dms.tokenUrl().toString(),
+                                  QStringLiteral("--client-id"),
+                                  QStringLiteral("station"),
+                                  QStringLiteral("--client-secret-env"),
+                                  QStringLiteral("TST_DMS_SECRET"),
+                                  QStringLiteral("--trust"),
+                                  k.trustFile};
         const Run up = provctl(QStringList{QStringLiteral("manifest"), QStringLiteral("upload")} + dmsArgs, env);
         QVERIFY2(up.code == 0, qPrintable(up.out + up.err));
         QVERIFY2(up.out.contains(QStringLiteral("3 created")), qPrintable(up.out));

@@ -74,16 +74,16 @@ private slots:
     {
         QTest::addColumn<QByteArray>("body");
         QTest::addColumn<QString>("failure");
-        QTest::newRow("pre-registration") << QByteArray("{\"err\":\"device not preregistered\"}")
-                                          << QStringLiteral("est-not-preregistered");
+        QTest::newRow("pre-registration")
+            << QByteArray("{\"err\":\"device not preregistered\"}") << QStringLiteral("est-not-preregistered");
         QTest::newRow("replaceable off") << QByteArray("{\"err\":\"forbiddenNewEnrollment\"}")
                                          << QStringLiteral("est-enrollment-forbidden");
         QTest::newRow("webhook") << QByteArray("{\"err\":\"external webhook denied enrollment\"}")
                                  << QStringLiteral("est-authentication");
-        QTest::newRow("bad csr signature") << QByteArray("{\"err\":\"invalid CSR signature\"}")
-                                           << QStringLiteral("est-refused");
-        QTest::newRow("a real internal error") << QByteArray("{\"err\":\"pq: connection refused\"}")
-                                               << QStringLiteral("est-server-error");
+        QTest::newRow("bad csr signature")
+            << QByteArray("{\"err\":\"invalid CSR signature\"}") << QStringLiteral("est-refused");
+        QTest::newRow("a real internal error")
+            << QByteArray("{\"err\":\"pq: connection refused\"}") << QStringLiteral("est-server-error");
     }
     void classify_dmsRefusalsByTheirOwnWords()
     {

@@ -294,8 +294,7 @@ private slots:
                 out << r.serial;
             return out;
         };
-        QCOMPARE(serialsSince(t0.addSecs(3600 * 47)),
-                 (QStringList{QStringLiteral("SN-T2"), QStringLiteral("SN-T4")}));
+        QCOMPARE(serialsSince(t0.addSecs(3600 * 47)), (QStringList{QStringLiteral("SN-T2"), QStringLiteral("SN-T4")}));
         QCOMPARE(serialsSince(t0.addSecs(3600 * 46)),
                  (QStringList{QStringLiteral("SN-T2"), QStringLiteral("SN-T3"), QStringLiteral("SN-T4")}));
         ManifestQuery late;

@@ -292,7 +292,8 @@ private Q_SLOTS:
                  QStringLiteral("FAIL"));
 
         // A Lamassu export without a DMS id is refused (the DMS requires dms_id).
-        auto noDms = exportManifest(*m, {ExportFormat::Lamassu, freshPath(QStringLiteral("x.json")), {}, false, {}, {}});
+        auto noDms =
+            exportManifest(*m, {ExportFormat::Lamassu, freshPath(QStringLiteral("x.json")), {}, false, {}, {}});
         QVERIFY(!noDms);
         QVERIFY(noDms.error().remedy.contains(QStringLiteral("--dms-id")));
     }
@@ -347,8 +348,8 @@ private Q_SLOTS:
         for (int i = 0; i < 6; ++i)
             record(*m, QStringLiteral("SN-%1").arg(i), Outcome::Fail);
         // A folder that does not exist.
-        auto missing = exportManifest(*m, {ExportFormat::Csv, m_dir.filePath(QStringLiteral("no/such/dir/x.csv")), {},
-                                           false, {}, {}});
+        auto missing = exportManifest(
+            *m, {ExportFormat::Csv, m_dir.filePath(QStringLiteral("no/such/dir/x.csv")), {}, false, {}, {}});
         QVERIFY(!missing);
         QVERIFY(!missing.error().remedy.isEmpty());
         // Cancelled half way: the previous file under that name stays as it was.
@@ -365,7 +366,9 @@ private Q_SLOTS:
         QCOMPARE(cancelled.error().code, ErrorCode::Cancelled);
         QCOMPARE(asked, 3);
         QCOMPARE(readAll(out), QByteArray("the previous export\n"));
-        QCOMPARE(QDir(QFileInfo(out).path()).entryList({QFileInfo(out).fileName() + QStringLiteral("*")}, QDir::Files).size(),
+        QCOMPARE(QDir(QFileInfo(out).path())
+                     .entryList({QFileInfo(out).fileName() + QStringLiteral("*")}, QDir::Files)
+                     .size(),
                  1);
         QCOMPARE(OutboundLedger(*m).exports()->size(), 0);
     }
@@ -414,8 +417,8 @@ private Q_SLOTS:
             QProcess p;
             p.start(openssl, {QStringLiteral("cms"), QStringLiteral("-verify"), QStringLiteral("-binary"),
                               QStringLiteral("-inform"), QStringLiteral("DER"), QStringLiteral("-in"), sig,
-                              QStringLiteral("-content"), out, QStringLiteral("-CAfile"), caFile, QStringLiteral("-out"),
-                              QStringLiteral("/dev/null")});
+                              QStringLiteral("-content"), out, QStringLiteral("-CAfile"), caFile,
+                              QStringLiteral("-out"), QStringLiteral("/dev/null")});
             QVERIFY(p.waitForFinished(30000));
             QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
         }

@@ -57,10 +57,10 @@ private slots:
             << "barcode.scanner_port: start: auto reads no labels";
         QTest::newRow("scanner baud") << minimal(QStringLiteral(", \"barcode\": {\"scanner_baud\": 7}"))
                                       << "barcode.scanner_baud:";
-        QTest::newRow("dms without icon") << minimal(QStringLiteral(", \"dms\": {\"icon\": \"\"}"))
-                                          << "dms.icon: must not be empty";
-        QTest::newRow("dms unknown field") << minimal(QStringLiteral(", \"dms\": {\"colour\": \"red\"}"))
-                                           << "dms.colour: unknown field";
+        QTest::newRow("dms without icon")
+            << minimal(QStringLiteral(", \"dms\": {\"icon\": \"\"}")) << "dms.icon: must not be empty";
+        QTest::newRow("dms unknown field")
+            << minimal(QStringLiteral(", \"dms\": {\"colour\": \"red\"}")) << "dms.colour: unknown field";
         QTest::newRow("bad policy")
             << minimal(QStringLiteral(", \"already_provisioned\": \"ignore\""))
             << "already_provisioned: 'ignore' is not allowed (allowed: refuse, reprovision, renew)";

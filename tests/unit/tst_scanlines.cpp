@@ -20,11 +20,10 @@ private Q_SLOTS:
         QTest::newRow("CR LF") << QByteArray("SN-1\r\nSN-2\r\n") << QStringList{"SN-1", "SN-2"};
         QTest::newRow("blank lines") << QByteArray("\r\n\r\nSN-1\r\n  \r\n") << QStringList{"SN-1"};
         QTest::newRow("unterminated") << QByteArray("SN-1\r\nSN-2") << QStringList{"SN-1"};
-        QTest::newRow("GS kept, others dropped")
-            << QByteArray("]d2010950600013435221SN1\x1d"
-                          "10AB\x07\r")
-            << QStringList{QString::fromLatin1("]d2010950600013435221SN1\x1d"
-                                               "10AB")};
+        QTest::newRow("GS kept, others dropped") << QByteArray("]d2010950600013435221SN1\x1d"
+                                                               "10AB\x07\r")
+                                                 << QStringList{QString::fromLatin1("]d2010950600013435221SN1\x1d"
+                                                                                    "10AB")};
         QTest::newRow("UTF-8") << QByteArray("SN-\xc3\x86\xc3\xb8\r") << QStringList{QStringLiteral("SN-Æø")};
     }
     void endings()
