@@ -70,7 +70,8 @@ QString pathSegment(const QString &value)
 }
 
 DmsApi::DmsApi(DmsEndpoint endpoint, TokenSource *tokens, QObject *parent)
-    : QObject(parent), m_endpoint(std::move(endpoint)), m_tokens(tokens), m_nam(new QNetworkAccessManager(this))
+    : QObject(parent), m_endpoint(std::move(endpoint)), m_tls(dmsTlsConfiguration(m_endpoint.trustAnchors)),
+      m_tokens(tokens), m_nam(new QNetworkAccessManager(this))
 {
     m_nam->setRedirectPolicy(QNetworkRequest::NoLessSafeRedirectPolicy);
 }
@@ -128,7 +129,7 @@ void DmsApi::send(const QByteArray &method, const QString &path, const QByteArra
             return;
         }
         QNetworkRequest request(urlFor(path));
-        request.setSslConfiguration(dmsTlsConfiguration(m_endpoint.trustAnchors));
+        request.setSslConfiguration(m_tls);
         request.setTransferTimeout(m_endpoint.timeoutMs);
         request.setRawHeader("Accept", "application/json");
         QByteArray auth;

@@ -73,6 +73,7 @@ private:
     [[nodiscard]] QUrl urlFor(const QString &path) const;
 
     DmsEndpoint m_endpoint;
+    QSslConfiguration m_tls; ///< built once from the anchors, shared by every request
     TokenSource *m_tokens;
     QNetworkAccessManager *m_nam;
     QList<QPointer<QNetworkReply>> m_inFlight;
