@@ -139,6 +139,28 @@ class TestDmsUpload : public QObject
         return u;
     }
 
+    /// The environment with a valid token in TST_DMS_TOKEN.
+    static QProcessEnvironment tokenEnvironment(LamassuStandIn &dms)
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("TST_DMS_TOKEN"), dms.issueToken());
+        return env;
+    }
+
+    /// `provctl manifest upload` of `manifestFile`, one request at a time and a long timeout (the tests
+    /// interrupt it while a request hangs).
+    QStringList oneAtATimeUpload(LamassuStandIn &dms, const QString &manifestFile)
+    {
+        return {QStringLiteral("manifest"),    QStringLiteral("upload"),
+                QStringLiteral("--manifest"),  manifestFile,
+                QStringLiteral("--dms-url"),   dms.baseUrl().toString(),
+                QStringLiteral("--dms-id"),    QStringLiteral("factory-dms"),
+                QStringLiteral("--token-env"), QStringLiteral("TST_DMS_TOKEN"),
+                QStringLiteral("--trust"),     trustFile(dms),
+                QStringLiteral("--jobs"),      QStringLiteral("1"),
+                QStringLiteral("--timeout"),   QStringLiteral("60")};
+    }
+
     ReconcileReport reconcile(LamassuStandIn &dms, manifest::Manifest &m)
     {
         FixedTokenSource tokens(crypto::SecretBytes(dms.issueToken().toUtf8()));
@@ -332,16 +354,8 @@ private Q_SLOTS:
         QVERIFY(dms.start());
         const QString manifestFile = path(QStringLiteral("m.sqlite"));
         refusedUnits(manifestFile, 6).reset();
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("TST_DMS_TOKEN"), dms.issueToken());
-        const QStringList args{QStringLiteral("manifest"),    QStringLiteral("upload"),
-                               QStringLiteral("--manifest"),  manifestFile,
-                               QStringLiteral("--dms-url"),   dms.baseUrl().toString(),
-                               QStringLiteral("--dms-id"),    QStringLiteral("factory-dms"),
-                               QStringLiteral("--token-env"), QStringLiteral("TST_DMS_TOKEN"),
-                               QStringLiteral("--trust"),     trustFile(dms),
-                               QStringLiteral("--jobs"),      QStringLiteral("1"),
-                               QStringLiteral("--timeout"),   QStringLiteral("60")};
+        const QProcessEnvironment env = tokenEnvironment(dms);
+        const QStringList args = oneAtATimeUpload(dms, manifestFile);
         // The third create is carried out but its answer never comes: kill -9 while provctl waits for it.
         // (requestSeen comes before the stand-in picks the request's fault.)
         int creates = 0;
@@ -381,16 +395,8 @@ private Q_SLOTS:
         QVERIFY(dms.start());
         const QString manifestFile = path(QStringLiteral("m.sqlite"));
         refusedUnits(manifestFile, 4).reset();
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("TST_DMS_TOKEN"), dms.issueToken());
-        const QStringList args{QStringLiteral("manifest"),    QStringLiteral("upload"),
-                               QStringLiteral("--manifest"),  manifestFile,
-                               QStringLiteral("--dms-url"),   dms.baseUrl().toString(),
-                               QStringLiteral("--dms-id"),    QStringLiteral("factory-dms"),
-                               QStringLiteral("--token-env"), QStringLiteral("TST_DMS_TOKEN"),
-                               QStringLiteral("--trust"),     trustFile(dms),
-                               QStringLiteral("--jobs"),      QStringLiteral("1"),
-                               QStringLiteral("--timeout"),   QStringLiteral("60")};
+        const QProcessEnvironment env = tokenEnvironment(dms);
+        const QStringList args = oneAtATimeUpload(dms, manifestFile);
         // The second create is carried out and never answered; SIGTERM while provctl waits for it.
         int creates = 0;
         connect(&dms, &LamassuStandIn::requestSeen, this, [&](const QByteArray &method, const QByteArray &p) {
