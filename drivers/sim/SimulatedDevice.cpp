@@ -1,5 +1,6 @@
 #include "SimulatedDevice.h"
 
+#include "LinePacer.h"
 #include "PseudoTerminal.h"
 
 #include <QDateTime>
@@ -10,16 +11,20 @@ Q_LOGGING_CATEGORY(lcSim, "station.drivers.sim")
 namespace station::drivers {
 
 SimulatedDevice::SimulatedDevice(SimulatorOptions options, QObject *parent)
-    : QObject(parent), m_options(std::move(options)), m_storage(m_options.stateDir), m_pty(new PseudoTerminal(this))
+    : QObject(parent), m_options(std::move(options)), m_storage(m_options.stateDir), m_pty(new PseudoTerminal(this)),
+      m_tx(new LinePacer([this](const QByteArray &bytes) { transmit(bytes); }, this)),
+      m_rx(new LinePacer(
+          [this](const QByteArray &bytes) {
+              m_bytesReceived += bytes.size();
+              onReceived(bytes);
+          },
+          this))
 {
-    m_paceTimer.setSingleShot(true);
-    m_paceTimer.setTimerType(Qt::PreciseTimer);
-    connect(&m_paceTimer, &QTimer::timeout, this, &SimulatedDevice::pump);
-    connect(m_pty, &PseudoTerminal::writable, this, &SimulatedDevice::pump);
-    connect(m_pty, &PseudoTerminal::received, this, [this](const QByteArray &bytes) {
-        m_bytesReceived += bytes.size();
-        onReceived(bytes);
-    });
+    // Both directions run at the line's rate: what the station sends reaches the device no faster.
+    m_tx->setBaudRate(m_options.baudRate);
+    m_rx->setBaudRate(m_options.baudRate);
+    connect(m_pty, &PseudoTerminal::writable, this, &SimulatedDevice::flushBacklog);
+    connect(m_pty, &PseudoTerminal::received, m_rx, &LinePacer::push);
     m_clock.start();
 }
 
@@ -39,9 +44,15 @@ Result<void> SimulatedDevice::start()
 
 void SimulatedDevice::stop()
 {
-    m_paceTimer.stop();
-    m_queue.clear();
+    dropLine();
     m_pty->close();
+}
+
+void SimulatedDevice::dropLine()
+{
+    m_tx->clear();
+    m_rx->clear();
+    m_backlog.clear();
 }
 
 QString SimulatedDevice::slavePath() const
@@ -57,7 +68,7 @@ bool SimulatedDevice::isPlugged() const
 void SimulatedDevice::plugIn()
 {
     ++m_powerCycle;
-    m_queue.clear();
+    dropLine();
     onPowerOn();
     qCInfo(lcSim) << protocolName() << "unit" << m_serial << "on" << m_options.linkPath << "->" << m_pty->slavePath();
     if (m_options.bootChatter) {
@@ -70,55 +81,41 @@ void SimulatedDevice::send(const QByteArray &bytes)
 {
     if (!m_pty->isOpen())
         return;
-    m_queue.append(bytes);
-    pump();
+    m_tx->push(bytes);
 }
 
-void SimulatedDevice::pump()
+void SimulatedDevice::transmit(QByteArray chunk)
 {
-    if (!m_pty->isOpen()) {
-        m_queue.clear();
+    if (!m_pty->isOpen())
         return;
-    }
-    const qint64 now = m_clock.elapsed();
-    qint64 allowance = m_queue.size();
-    if (m_options.baudRate > 0) {
-        // Ten bit times per byte (start, 8 data, stop). Credit for at most 20 ms of idle line.
-        const double perMs = m_options.baudRate / 10.0 / 1000.0;
-        m_credit = qMin(m_credit + (now - m_lastPumpMs) * perMs, qMax(1.0, 20 * perMs));
-        allowance = qMin<qint64>(allowance, static_cast<qint64>(m_credit));
-    }
-    m_lastPumpMs = now;
-    if (allowance > 0) {
-        QByteArray chunk = m_queue.left(allowance);
-        const FaultPlan &f = m_options.faults;
-        bool unplugNow = false;
-        for (qsizetype i = 0; i < chunk.size(); ++i) {
-            ++m_bytesSent;
-            if (f.corruptEvery > 0 && m_bytesSent % f.corruptEvery == 0)
-                chunk[i] = static_cast<char>(chunk[i] ^ 0x10);
-            if (f.disconnectAfterBytes > 0 && !m_disconnectAfterBytesFired && m_bytesSent >= f.disconnectAfterBytes) {
-                chunk.truncate(i + 1);
-                unplugNow = true;
-                break;
-            }
+    // The bytes are on the wire now: this is where a bad line damages them or the cable comes out.
+    const FaultPlan &f = m_options.faults;
+    bool unplugNow = false;
+    for (qsizetype i = 0; i < chunk.size(); ++i) {
+        ++m_bytesSent;
+        if (f.corruptEvery > 0 && m_bytesSent % f.corruptEvery == 0)
+            chunk[i] = static_cast<char>(chunk[i] ^ 0x10);
+        if (f.disconnectAfterBytes > 0 && !m_disconnectAfterBytesFired && m_bytesSent >= f.disconnectAfterBytes) {
+            chunk.truncate(i + 1);
+            unplugNow = true;
+            break;
         }
-        const qint64 written = m_pty->write(chunk);
-        if (written < chunk.size() && !unplugNow)
-            m_bytesSent -= chunk.size() - written; // not sent yet: counted again when it goes out
-        m_queue.remove(0, unplugNow ? m_queue.size() : written);
-        if (m_options.baudRate > 0)
-            m_credit -= static_cast<double>(written);
-        if (unplugNow) {
-            m_disconnectAfterBytesFired = true;
-            unplug(QStringLiteral("disconnect-after-bytes=%1").arg(f.disconnectAfterBytes));
-            return;
-        }
-        if (written < chunk.size())
-            return; // the pty is full; writable() calls us again
     }
-    if (!m_queue.isEmpty())
-        m_paceTimer.start(2);
+    m_backlog.append(chunk);
+    flushBacklog();
+    if (unplugNow) {
+        m_disconnectAfterBytesFired = true;
+        unplug(QStringLiteral("disconnect-after-bytes=%1").arg(f.disconnectAfterBytes));
+    }
+}
+
+void SimulatedDevice::flushBacklog()
+{
+    if (m_backlog.isEmpty() || !m_pty->isOpen())
+        return;
+    const qint64 written = m_pty->write(m_backlog);
+    if (written > 0)
+        m_backlog.remove(0, written); // the rest when the pty has room again (writable)
 }
 
 void SimulatedDevice::answer(std::function<void()> answer)
@@ -158,8 +155,7 @@ void SimulatedDevice::unplug(const QString &why)
     qCInfo(lcSim) << protocolName() << "unit" << m_serial << "unplugged:" << why;
     ++m_unplugs;
     ++m_powerCycle;
-    m_paceTimer.stop();
-    m_queue.clear();
+    dropLine();
     m_pty->close();
     emit unplugged();
     if (m_options.replugDelayMs < 0)

@@ -18,6 +18,7 @@
 
 namespace station::drivers {
 
+class LinePacer;
 class PseudoTerminal;
 
 class SimulatedDevice : public QObject
@@ -74,17 +75,18 @@ protected:
     void setSerialNumber(const QString &serial) { m_serial = serial; }
 
 private:
-    void pump();
+    void transmit(QByteArray chunk);
+    void flushBacklog();
+    void dropLine();
     void plugIn();
 
     SimulatorOptions m_options;
     DeviceStorage m_storage;
     PseudoTerminal *m_pty;
-    QByteArray m_queue;
-    QTimer m_paceTimer;
+    LinePacer *m_tx;      ///< device -> station
+    LinePacer *m_rx;      ///< station -> device
+    QByteArray m_backlog; ///< arrived at the station's end, not yet taken by the pty
     QElapsedTimer m_clock;
-    qint64 m_lastPumpMs = 0;
-    double m_credit = 0;
     qint64 m_bytesSent = 0;
     qint64 m_bytesReceived = 0;
     int m_unplugs = 0;

@@ -12,8 +12,12 @@
 #include "sim/SimulatorFactory.h"
 
 #include <QElapsedTimer>
+#include <QEventLoop>
+#include <QPointer>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
+#include <QTimer>
 
 #include <memory>
 #include <optional>
@@ -24,12 +28,20 @@ namespace station::test {
 template <typename T>
 Result<T> await(const std::function<void(drivers::DeviceDriver::Done<T>)> &start, int timeoutMs = 30000)
 {
+    // A real event loop, not QTest::qWait: that sleeps between its rounds and would add its naps to
+    // every exchange with a simulator.
+    QEventLoop loop;
+    QPointer<QEventLoop> guard(&loop);
     auto result = std::make_shared<std::optional<Result<T>>>();
-    start([result](Result<T> r) { *result = std::move(r); });
-    QElapsedTimer t;
-    t.start();
-    while (!result->has_value() && t.elapsed() < timeoutMs)
-        QTest::qWait(2);
+    start([result, guard](Result<T> r) {
+        *result = std::move(r);
+        if (guard)
+            guard->quit();
+    });
+    if (!result->has_value()) {
+        QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+        loop.exec();
+    }
     if (!result->has_value())
         return fail(ErrorCode::Timeout, QStringLiteral("test: the operation did not complete in %1 ms").arg(timeoutMs));
     return std::move(**result);
@@ -63,7 +75,43 @@ struct TestCa {
 class SimulatorFixture
 {
 public:
-    SimulatorFixture() { m_dir.setAutoRemove(true); }
+    /// Where the simulators run: on the test's thread, or on a thread of their own, like units that are
+    /// hardware of their own (the benchmarks: the station's thread then does only the station's work).
+    enum class Threading { TestThread, OwnThread };
+
+    explicit SimulatorFixture(Threading threading = Threading::TestThread)
+    {
+        m_dir.setAutoRemove(true);
+        if (threading == Threading::OwnThread) {
+            m_thread = std::make_unique<QThread>();
+            m_thread->setObjectName(QStringLiteral("simulators"));
+            m_context = new QObject;
+            m_context->moveToThread(m_thread.get());
+            QObject::connect(m_thread.get(), &QThread::finished, m_context, &QObject::deleteLater);
+            m_thread->start();
+        }
+    }
+
+    ~SimulatorFixture()
+    {
+        stopAll();
+        if (m_thread) {
+            m_thread->quit();
+            m_thread->wait();
+        }
+    }
+
+    SimulatorFixture(const SimulatorFixture &) = delete;
+    SimulatorFixture &operator=(const SimulatorFixture &) = delete;
+
+    /// Runs `f` on the simulators' thread and waits for it (reads of their counters, for instance).
+    void onSimulatorThread(const std::function<void()> &f)
+    {
+        if (!m_thread)
+            f();
+        else
+            QMetaObject::invokeMethod(m_context, f, Qt::BlockingQueuedConnection);
+    }
 
     /// Starts a simulator whose link is <tmp>/<name> and whose state is <tmp>/<name>-state.
     drivers::SimulatedDevice *start(drivers::Protocol protocol, const QString &name,
@@ -74,16 +122,23 @@ public:
             options.stateDir = stateOf(name);
         if (options.baudRate == 115200)
             options.baudRate = 4000000; // fast unless a test is about pacing
-        auto sim = drivers::SimulatorFactory::create(protocol, options);
-        if (auto started = sim->start(); !started) {
-            qWarning() << started.error().toString();
-            return nullptr;
-        }
-        m_sims.push_back(std::move(sim));
-        return m_sims.back().get();
+        drivers::SimulatedDevice *out = nullptr;
+        onSimulatorThread([&] {
+            auto sim = drivers::SimulatorFactory::create(protocol, options);
+            if (auto started = sim->start(); !started) {
+                qWarning() << started.error().toString();
+                return;
+            }
+            m_sims.push_back(std::move(sim));
+            out = m_sims.back().get();
+        });
+        return out;
     }
 
-    void stopAll() { m_sims.clear(); }
+    void stopAll()
+    {
+        onSimulatorThread([this] { m_sims.clear(); });
+    }
 
     std::unique_ptr<drivers::DeviceDriver> driver(drivers::Protocol protocol, const QString &name,
                                                   drivers::DriverConfig config = fastConfig())
@@ -108,6 +163,8 @@ public:
 
 private:
     QTemporaryDir m_dir;
+    std::unique_ptr<QThread> m_thread;
+    QObject *m_context = nullptr; ///< lives on m_thread
     std::vector<std::unique_ptr<drivers::SimulatedDevice>> m_sims;
 };
 

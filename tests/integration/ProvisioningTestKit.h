@@ -112,7 +112,7 @@ public:
         dc.explicitPorts = links;
         dc.watchUsb = false;
         dc.settleDelay = std::chrono::milliseconds(50);
-        dc.serialScanInterval = std::chrono::milliseconds(200);
+        dc.watchSerial = false; // the units are pseudo-terminals: the system's ttys are of no interest
         m_discovery = std::make_unique<drivers::DeviceDiscovery>(dc);
         provisioning::StationConfig sc;
         sc.operatorName = QStringLiteral("tester");
@@ -132,13 +132,26 @@ public:
     /// Runs until every link has a result (or the timeout); returns the results by slot.
     QMap<int, provisioning::JobResult> run(int timeoutMs = 60000)
     {
+        // A real event loop (QTest::qWait sleeps between its rounds): quit as soon as the last unit is done.
+        QEventLoop loop;
+        auto check = [this, &loop] {
+            if (!m_setupError.isEmpty() || (m_results.size() >= m_expected && m_station->activeJobs() == 0))
+                loop.quit();
+        };
+        const QMetaObject::Connection c1 =
+            QObject::connect(m_station.get(), &provisioning::Station::jobFinished, &loop, check, Qt::QueuedConnection);
+        const QMetaObject::Connection c2 =
+            QObject::connect(m_station.get(), &provisioning::Station::slotChanged, &loop, check, Qt::QueuedConnection);
+        const QMetaObject::Connection c3 =
+            QObject::connect(m_station.get(), &provisioning::Station::setupFailed, &loop, check, Qt::QueuedConnection);
+        QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
         m_station->start();
         m_discovery->start();
-        QElapsedTimer t;
-        t.start();
-        while (t.elapsed() < timeoutMs && m_setupError.isEmpty() &&
-               (m_results.size() < m_expected || m_station->activeJobs() > 0))
-            QTest::qWait(10);
+        QTimer::singleShot(0, &loop, check);
+        loop.exec();
+        QObject::disconnect(c1);
+        QObject::disconnect(c2);
+        QObject::disconnect(c3);
         return m_results;
     }
 

@@ -1,0 +1,157 @@
+// The simulators' UART model (drivers/sim/LinePacer): bytes arrive at the baud rate, back to back, in
+// order; an idle line gives no burst; the end of each push arrives at its exact time.
+#include "sim/LinePacer.h"
+
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QTest>
+#include <QTimer>
+
+using station::drivers::LinePacer;
+
+class TestLinePacer : public QObject
+{
+    Q_OBJECT
+private:
+    struct Arrival {
+        qint64 atUs;
+        QByteArray bytes;
+    };
+
+    /// Runs a real event loop (QTest::qWait sleeps between its rounds, which would delay deliveries)
+    /// until `pacer` has delivered everything.
+    static void runUntilIdle(LinePacer &pacer, QEventLoop &loop)
+    {
+        if (pacer.isIdle())
+            return;
+        QTimer::singleShot(3000, &loop, &QEventLoop::quit);
+        loop.exec();
+    }
+
+    static QByteArray pattern(int n)
+    {
+        QByteArray b(n, '\0');
+        for (int i = 0; i < n; ++i)
+            b[i] = char(i * 7 + 3);
+        return b;
+    }
+
+private slots:
+    void longPush_arrivesAtTheBaudRate()
+    {
+        QElapsedTimer clock;
+        QEventLoop loop;
+        QList<Arrival> got;
+        LinePacer *p = nullptr;
+        LinePacer pacer([&](const QByteArray &b) {
+            got.append({clock.nsecsElapsed() / 1000, b});
+            if (p->isIdle())
+                loop.quit();
+        });
+        p = &pacer;
+        pacer.setBaudRate(115200); // 11520 bytes/s: 1152 bytes take 100 ms
+        const QByteArray data = pattern(1152);
+        clock.start();
+        pacer.push(data);
+        runUntilIdle(pacer, loop);
+        QVERIFY(pacer.isIdle());
+        QByteArray all;
+        for (const Arrival &a : got)
+            all += a.bytes;
+        QCOMPARE(all, data);
+        // Never ahead of the line: after t microseconds at most t / 86.8 bytes have arrived.
+        qint64 sum = 0;
+        for (const Arrival &a : got) {
+            sum += a.bytes.size();
+            QVERIFY2(double(sum) <= double(a.atUs) / 86.805 + 1.0,
+                     qPrintable(QStringLiteral("%1 bytes at %2 us").arg(sum).arg(a.atUs)));
+        }
+        // The last byte on time (100 ms) - a little late from the event loop at most.
+        const qint64 lastUs = got.last().atUs;
+        QVERIFY2(lastUs >= 99'900 && lastUs < 106'000, qPrintable(QString::number(lastUs)));
+        // Batches, not one wake per byte.
+        QVERIFY2(got.size() <= 60, qPrintable(QString::number(got.size())));
+    }
+
+    void idleLine_givesNoBurst()
+    {
+        QElapsedTimer clock;
+        QEventLoop loop;
+        qint64 doneUs = -1;
+        QByteArray got;
+        LinePacer *p = nullptr;
+        LinePacer pacer([&](const QByteArray &b) {
+            got += b;
+            doneUs = clock.nsecsElapsed() / 1000;
+            if (p->isIdle())
+                loop.quit();
+        });
+        p = &pacer;
+        pacer.setBaudRate(115200);
+        QTest::qWait(50); // idle: a UART has no credit to spend
+        clock.start();
+        pacer.push(pattern(230));
+        runUntilIdle(pacer, loop);
+        QVERIFY(pacer.isIdle());
+        QCOMPARE(got.size(), 230);
+        QVERIFY2(doneUs >= 19'900 && doneUs < 26'000, qPrintable(QString::number(doneUs))); // 230 / 11520 s
+    }
+
+    void pushesQueueBehindEachOther_andEachEndIsExact()
+    {
+        QElapsedTimer clock;
+        QEventLoop loop;
+        QList<Arrival> got;
+        LinePacer *p = nullptr;
+        LinePacer pacer([&](const QByteArray &b) {
+            got.append({clock.nsecsElapsed() / 1000, b});
+            if (p->isIdle())
+                loop.quit();
+        });
+        p = &pacer;
+        pacer.setBaudRate(115200);
+        clock.start();
+        pacer.push(QByteArray(10, 'a')); // ends at 868 us
+        pacer.push(QByteArray(20, 'b')); // ends at 2604 us
+        runUntilIdle(pacer, loop);
+        QVERIFY(pacer.isIdle());
+        QByteArray all;
+        qint64 aEnd = -1, bEnd = -1;
+        for (const Arrival &a : got) {
+            all += a.bytes;
+            if (all.size() == 10)
+                aEnd = a.atUs;
+            if (all.size() == 30)
+                bEnd = a.atUs;
+        }
+        QCOMPARE(all, QByteArray(10, 'a') + QByteArray(20, 'b'));
+        QVERIFY2(aEnd >= 860 && aEnd < 3000, qPrintable(QString::number(aEnd)));
+        QVERIFY2(bEnd >= 2590 && bEnd < 5000, qPrintable(QString::number(bEnd)));
+    }
+
+    void clear_dropsWhatIsOnTheLine()
+    {
+        QByteArray got;
+        LinePacer pacer([&](const QByteArray &b) { got += b; });
+        pacer.setBaudRate(9600);
+        pacer.push(pattern(500));
+        pacer.clear();
+        QVERIFY(pacer.isIdle());
+        QTest::qWait(30);
+        QVERIFY(got.size() <= 1);
+        pacer.push("after"); // the next power cycle starts clean
+        QTRY_COMPARE_WITH_TIMEOUT(got.right(5), QByteArray("after"), 2000);
+    }
+
+    void rateZero_passesThrough()
+    {
+        QByteArray got;
+        LinePacer pacer([&](const QByteArray &b) { got += b; });
+        pacer.setBaudRate(0);
+        pacer.push("abc");
+        QCOMPARE(got, QByteArray("abc"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLinePacer)
+#include "tst_linepacer.moc"
