@@ -32,15 +32,20 @@ DeviceDiscovery::~DeviceDiscovery()
 
 void DeviceDiscovery::start()
 {
-    if (m_scanThread)
+    if (m_started)
         return;
-    m_scanThread = new QThread(this);
-    m_scanThread->setObjectName(QStringLiteral("serial-scan"));
-    m_scanner = new SerialPortScanner(m_config.listSerialPorts);
-    m_scanner->moveToThread(m_scanThread);
-    connect(m_scanThread, &QThread::finished, m_scanner, &QObject::deleteLater);
-    connect(m_scanner, &SerialPortScanner::scanned, this, &DeviceDiscovery::onSerialScanned);
-    m_scanThread->start();
+    m_started = true;
+    if (m_config.watchSerial) {
+        m_scanThread = new QThread(this);
+        m_scanThread->setObjectName(QStringLiteral("serial-scan"));
+        m_scanner = new SerialPortScanner(m_config.listSerialPorts);
+        m_scanner->moveToThread(m_scanThread);
+        connect(m_scanThread, &QThread::finished, m_scanner, &QObject::deleteLater);
+        connect(m_scanner, &SerialPortScanner::scanned, this, &DeviceDiscovery::onSerialScanned);
+        m_scanThread->start();
+    } else {
+        m_serialScanned = true;
+    }
 
     if (m_config.watchUsb) {
         m_usb = new UsbMonitor(m_config.usbPollInterval, m_config.filter, this);
@@ -63,12 +68,17 @@ void DeviceDiscovery::start()
     }
     m_scanTimer.start(m_config.serialScanInterval);
     checkExplicitPorts();
-    m_scanInFlight = true;
-    QMetaObject::invokeMethod(m_scanner, &SerialPortScanner::scan, Qt::QueuedConnection);
+    if (m_scanner) {
+        m_scanInFlight = true;
+        QMetaObject::invokeMethod(m_scanner, &SerialPortScanner::scan, Qt::QueuedConnection);
+    } else {
+        maybeInitialDone();
+    }
 }
 
 void DeviceDiscovery::stop()
 {
+    m_started = false;
     m_scanTimer.stop();
     if (m_usb) {
         m_usb->stop();

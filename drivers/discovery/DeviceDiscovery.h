@@ -52,6 +52,7 @@ private:
     QHash<QString, DiscoveredDevice> m_settled; ///< reported
     QHash<QString, QTimer *> m_settleTimers;
     QHash<QString, DiscoveredDevice> m_lastSerial;
+    bool m_started = false;
     bool m_serialScanned = false;
     bool m_usbScanned = false;
     bool m_initialDone = false;

@@ -18,6 +18,9 @@ struct DiscoveryConfig {
     /// A device is reported this long after it appeared (USB enumeration, udev permissions, CDC setup).
     std::chrono::milliseconds settleDelay{300};
     QStringList explicitPorts; ///< paths (pty links, fixtures) watched for existence and reported as units
+    /// Lists the system's serial ports (on a thread of its own, every serialScanInterval). Off when the
+    /// caller names its ports (`provctl provision --port`): enumerating every tty is then wasted work.
+    bool watchSerial = true;
     bool watchUsb = true;
     /// USB devices are matched on their descriptor (VID/PID, read without opening them); only those the
     /// filter names are opened to read manufacturer, product and serial strings. Others are still reported,

@@ -67,7 +67,7 @@ private Q_SLOTS:
         dc.explicitPorts = links;
         dc.watchUsb = false;
         dc.settleDelay = std::chrono::milliseconds(50);
-        dc.serialScanInterval = std::chrono::milliseconds(200);
+        dc.watchSerial = false; // the units are pseudo-terminals: the system's ttys are of no interest
         drivers::DeviceDiscovery discovery(dc);
         provisioning::StationConfig sc;
         sc.operatorName = QStringLiteral("tester");
