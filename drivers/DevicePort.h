@@ -27,6 +27,7 @@ using device::KeyGenRequest;
 using device::parseProtocol;
 using device::Protocol;
 using device::protocolName;
+using device::ReadBackDepth;
 using device::StoredCredentials;
 using device::StoredItem;
 using device::UsbId;

@@ -161,7 +161,7 @@ int runInfo(const QStringList &args)
         driver->identify([&](Result<DeviceIdentity> id) {
             if (!id)
                 return failWith(id.error());
-            driver->readBack([&, id = *id](Result<StoredCredentials> stored) {
+            driver->readBack(ReadBackDepth::Digests, [&, id = *id](Result<StoredCredentials> stored) {
                 if (!stored)
                     return failWith(stored.error());
                 if (json) {

@@ -68,7 +68,7 @@ public:
     virtual void writePrivateKey(const crypto::SecretBytes &pkcs8Der, Done<void> done) = 0;
     /// Makes what was written persistent (devices that write straight to flash just confirm).
     virtual void commit(Done<void> done) = 0;
-    virtual void readBack(Done<StoredCredentials> done) = 0;
+    virtual void readBack(ReadBackDepth depth, Done<StoredCredentials> done) = 0;
     /// SHA-256 of the bytes the device stores when `certificates` are written as `kind` (trust anchors or
     /// certificate chain): what readBack() reports for them, so a caller can check the write.
     [[nodiscard]] virtual QByteArray storedDigest(CredentialKind kind,

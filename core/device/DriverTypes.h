@@ -60,6 +60,11 @@ struct StoredItem {
     qint64 location = 0;    ///< slot (station protocol) or sec_tag (nRF91)
 };
 
+/// How much a read-back fetches: the device's own list of what it holds with its SHA-256 digests (what
+/// the job compares with what it wrote), or also the content of every readable object (more bytes on a
+/// slow line; for diagnostics and tests).
+enum class ReadBackDepth { Digests, Contents };
+
 /// Everything in the provisioning slot.
 struct StoredCredentials {
     QList<StoredItem> items;

@@ -63,12 +63,13 @@ void SlotWriter::commit()
 
 void SlotWriter::readBack()
 {
-    m_driver->readBack(next<device::StoredCredentials>([this](Result<device::StoredCredentials> r) {
-        if (!r)
-            return failed(r.error());
-        finish(checkReadBack(*r, {{device::CredentialKind::PrivateKey, m_keyDigest},
-                                  {device::CredentialKind::CertificateChain, m_chainDigest}}));
-    }));
+    m_driver->readBack(device::ReadBackDepth::Digests,
+                       next<device::StoredCredentials>([this](Result<device::StoredCredentials> r) {
+                           if (!r)
+                               return failed(r.error());
+                           finish(checkReadBack(*r, {{device::CredentialKind::PrivateKey, m_keyDigest},
+                                                     {device::CredentialKind::CertificateChain, m_chainDigest}}));
+                       }));
 }
 
 void SlotWriter::failed(const Error &error)

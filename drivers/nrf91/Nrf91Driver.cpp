@@ -523,11 +523,11 @@ void Nrf91Driver::commit(Done<void> done)
     });
 }
 
-void Nrf91Driver::readBack(Done<StoredCredentials> done)
+void Nrf91Driver::readBack(ReadBackDepth depth, Done<StoredCredentials> done)
 {
     if (!admit(done))
         return;
-    list([this, done](Result<QList<Listed>> listed) {
+    list([this, depth, done](Result<QList<Listed>> listed) {
         if (!listed) {
             done(std::unexpected(listed.error()));
             return;
@@ -542,6 +542,10 @@ void Nrf91Driver::readBack(Done<StoredCredentials> done)
             item.sha256 = l.sha256;
             item.location = m_config.slot;
             stored.items.append(item);
+        }
+        if (depth == ReadBackDepth::Digests) {
+            done(std::move(stored));
+            return;
         }
         readContents(std::move(stored), 0, done);
     });

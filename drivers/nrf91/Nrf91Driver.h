@@ -39,7 +39,7 @@ public:
     void writeCertificateChain(const QList<crypto::Certificate> &chain, Done<void> done) override;
     void writePrivateKey(const crypto::SecretBytes &pkcs8Der, Done<void> done) override;
     void commit(Done<void> done) override;
-    void readBack(Done<StoredCredentials> done) override;
+    void readBack(ReadBackDepth depth, Done<StoredCredentials> done) override;
     void factoryReset(Done<void> done) override;
     void setSlot(qint64 slot) override { m_config.slot = slot; }
     [[nodiscard]] qint64 slot() const override { return m_config.slot; }

@@ -263,12 +263,12 @@ void StationDriver::commit(Done<void> done)
                     });
 }
 
-void StationDriver::readBack(Done<StoredCredentials> done)
+void StationDriver::readBack(ReadBackDepth depth, Done<StoredCredentials> done)
 {
     if (!admit(done))
         return;
     m_session->call(proto::Command::Status, Tlv().addU8(proto::Tag::Slot, static_cast<std::uint8_t>(m_config.slot)),
-                    [this, done](Result<Tlv> r) {
+                    [this, depth, done](Result<Tlv> r) {
                         if (!r) {
                             done(std::unexpected(r.error()));
                             return;
@@ -293,6 +293,12 @@ void StationDriver::readBack(Done<StoredCredentials> done)
                             } else if (present && t.tag == proto::Tag::Sha256) {
                                 items.last().sha256 = t.value;
                             }
+                        }
+                        if (depth == ReadBackDepth::Digests) {
+                            StoredCredentials stored;
+                            stored.items = std::move(items);
+                            done(std::move(stored));
+                            return;
                         }
                         readContents(std::move(items), 0, done);
                     });

@@ -117,7 +117,7 @@ private slots:
         QVERIFY(await<void>([&](auto done) { d->writeCertificateChain({cert}, done); }));
         QVERIFY(await<void>([&](auto done) { d->commit(done); }));
 
-        auto stored = await<StoredCredentials>([&](auto done) { d->readBack(done); });
+        auto stored = await<StoredCredentials>([&](auto done) { d->readBack(ReadBackDepth::Contents, done); });
         QVERIFY2(stored, stored ? "" : qPrintable(stored.error().toString()));
         QCOMPARE(stored->items.size(), 3);
         QCOMPARE(stored->find(CredentialKind::TrustAnchors)->content, m_ca.cert.toPem());
@@ -132,7 +132,7 @@ private slots:
         QVERIFY(id && id->provisioned);
 
         QVERIFY(await<void>([&](auto done) { d->factoryReset(done); }));
-        auto empty = await<StoredCredentials>([&](auto done) { d->readBack(done); });
+        auto empty = await<StoredCredentials>([&](auto done) { d->readBack(ReadBackDepth::Contents, done); });
         QVERIFY(empty && empty->items.isEmpty());
         QVERIFY(await<void>([&](auto done) { d->factoryReset(done); })); // 513 (not found) is fine
     }
@@ -235,7 +235,7 @@ private slots:
             QVERIFY2(key.error().message.contains(QStringLiteral("subject")), qPrintable(key.error().message));
         }
         // Nothing was injected: the trust anchor is still there.
-        auto stored = await<StoredCredentials>([&](auto done) { d->readBack(done); });
+        auto stored = await<StoredCredentials>([&](auto done) { d->readBack(ReadBackDepth::Contents, done); });
         QVERIFY(stored && stored->has(CredentialKind::TrustAnchors));
     }
 

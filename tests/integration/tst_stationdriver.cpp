@@ -69,6 +69,41 @@ private slots:
         QVERIFY(!id->provisioned);
     }
 
+    void readBackDigests_sameDigestsWithoutTheContent_fewerBytes()
+    {
+        test::SimulatorFixture fx;
+        drivers::SimulatedDevice *sim = fx.start(Protocol::Station, QStringLiteral("u"), {});
+        QVERIFY(sim);
+        auto d = fx.driver(Protocol::Station, QStringLiteral("u"));
+        QVERIFY(open(*d));
+        QVERIFY(!provision(*d).isEmpty());
+
+        qint64 before = sim->bytesSent();
+        auto digests = await<StoredCredentials>([&](auto done) { d->readBack(ReadBackDepth::Digests, done); });
+        QVERIFY2(digests, digests ? "" : qPrintable(digests.error().toString()));
+        const qint64 digestBytes = sim->bytesSent() - before;
+        before = sim->bytesSent();
+        auto full = await<StoredCredentials>([&](auto done) { d->readBack(ReadBackDepth::Contents, done); });
+        QVERIFY2(full, full ? "" : qPrintable(full.error().toString()));
+        const qint64 fullBytes = sim->bytesSent() - before;
+
+        QCOMPARE(digests->items.size(), full->items.size());
+        for (int i = 0; i < full->items.size(); ++i) {
+            const StoredItem &a = digests->items[i];
+            const StoredItem &b = full->items[i];
+            QCOMPARE(a.kind, b.kind);
+            QCOMPARE(a.sha256, b.sha256);
+            QCOMPARE(a.size, b.size);
+            QCOMPARE(a.committed, b.committed);
+            QVERIFY(a.content.isEmpty()); // nothing but the unit's list crossed the line
+        }
+        const StoredItem *chain = full->find(CredentialKind::CertificateChain);
+        QVERIFY(chain && !chain->content.isEmpty());
+        QCOMPARE(chain->sha256, QCryptographicHash::hash(chain->content, QCryptographicHash::Sha256));
+        qInfo("read-back: %lld bytes from the unit for the digests, %lld with the contents", digestBytes, fullBytes);
+        QVERIFY(digestBytes * 4 < fullBytes);
+    }
+
     void provision_fullFlowWithChatter_storedCommittedAndSurvivesRestart()
     {
         test::SimulatorFixture fx;
@@ -81,7 +116,7 @@ private slots:
         const QByteArray csr = provision(*d);
         QVERIFY(!csr.isEmpty());
 
-        auto stored = await<StoredCredentials>([&](auto done) { d->readBack(done); });
+        auto stored = await<StoredCredentials>([&](auto done) { d->readBack(ReadBackDepth::Contents, done); });
         QVERIFY2(stored, stored ? "" : qPrintable(stored.error().toString()));
         const StoredItem *chain = stored->find(CredentialKind::CertificateChain);
         const StoredItem *anchors = stored->find(CredentialKind::TrustAnchors);
@@ -114,7 +149,7 @@ private slots:
         QVERIFY(id);
         QCOMPARE(id->serialNumber, QStringLiteral("SN-CHAT-1"));
         QVERIFY(id->provisioned);
-        auto again = await<StoredCredentials>([&](auto done) { d->readBack(done); });
+        auto again = await<StoredCredentials>([&](auto done) { d->readBack(ReadBackDepth::Contents, done); });
         QVERIFY(again && again->find(CredentialKind::CertificateChain)->committed);
         QCOMPARE(again->find(CredentialKind::CertificateChain)->sha256, chain->sha256);
     }
@@ -128,7 +163,7 @@ private slots:
         auto key = crypto::PrivateKey::generate(crypto::KeyType::EcP256);
         auto der = key->toPkcs8Der();
         QVERIFY(await<void>([&](auto done) { d->writePrivateKey(*der, done); }));
-        auto staged = await<StoredCredentials>([&](auto done) { d->readBack(done); });
+        auto staged = await<StoredCredentials>([&](auto done) { d->readBack(ReadBackDepth::Contents, done); });
         QVERIFY(staged && staged->has(CredentialKind::PrivateKey));
         QVERIFY(!staged->find(CredentialKind::PrivateKey)->committed);
         QCOMPARE(staged->find(CredentialKind::PrivateKey)->sha256,
@@ -147,7 +182,7 @@ private slots:
         QVERIFY(open(*d));
         QVERIFY(!provision(*d).isEmpty());
         QVERIFY(await<void>([&](auto done) { d->factoryReset(done); }));
-        auto stored = await<StoredCredentials>([&](auto done) { d->readBack(done); });
+        auto stored = await<StoredCredentials>([&](auto done) { d->readBack(ReadBackDepth::Contents, done); });
         QVERIFY(stored);
         QVERIFY(stored->items.isEmpty());
         QVERIFY(!QFile::exists(fx.stateOf(QStringLiteral("r")) + QStringLiteral("/slot-0/certificate-chain.pem")));
@@ -170,7 +205,7 @@ private slots:
         const qint64 total = chain.size() * m_ca.cert.toDer().size();
         QVERIFY2(progress.size() > total / 64, qPrintable(QString::number(progress.size())));
         QCOMPARE(progress.last().at(0).toLongLong(), total);
-        auto stored = await<StoredCredentials>([&](auto done) { d->readBack(done); });
+        auto stored = await<StoredCredentials>([&](auto done) { d->readBack(ReadBackDepth::Contents, done); });
         QVERIFY(stored);
         QCOMPARE(stored->find(CredentialKind::CertificateChain)->content.size(), total);
     }
@@ -187,7 +222,7 @@ private slots:
         auto d = fx.driver(Protocol::Station, QStringLiteral("x"), config);
         QVERIFY(open(*d));
         QVERIFY(!provision(*d).isEmpty());
-        auto stored = await<StoredCredentials>([&](auto done) { d->readBack(done); });
+        auto stored = await<StoredCredentials>([&](auto done) { d->readBack(ReadBackDepth::Contents, done); });
         QVERIFY2(stored, stored ? "" : qPrintable(stored.error().toString()));
         QVERIFY(static_cast<StationDriver *>(d.get())->session().link().retransmissions() > 0);
     }
@@ -233,7 +268,7 @@ private slots:
         QVERIFY2(written, written ? "" : qPrintable(written.error().toString()));
         auto committed = await<void>([&](auto done) { d->commit(done); });
         QVERIFY2(committed, committed ? "" : qPrintable(committed.error().toString()));
-        auto stored = await<StoredCredentials>([&](auto done) { d->readBack(done); });
+        auto stored = await<StoredCredentials>([&](auto done) { d->readBack(ReadBackDepth::Contents, done); });
         QVERIFY2(stored, stored ? "" : qPrintable(stored.error().toString()));
         const qint64 elapsed = t.elapsed();
 
@@ -275,7 +310,7 @@ private slots:
         QCOMPARE(session.version(), 1);
         QCOMPARE(session.minorVersion(), 0);
         QVERIFY(!provision(*d).isEmpty());
-        auto stored = await<StoredCredentials>([&](auto done) { d->readBack(done); });
+        auto stored = await<StoredCredentials>([&](auto done) { d->readBack(ReadBackDepth::Contents, done); });
         QVERIFY2(stored, stored ? "" : qPrintable(stored.error().toString()));
         QVERIFY(session.link().retransmissions() > 0);
         QCOMPARE(session.link().frameSizeChanges(), 0);

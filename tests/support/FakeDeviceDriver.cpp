@@ -130,7 +130,7 @@ void FakeDeviceDriver::commit(Done<void> done)
     finish<void>(QStringLiteral("commit"), std::move(done), [] { return Result<void>(); });
 }
 
-void FakeDeviceDriver::readBack(Done<device::StoredCredentials> done)
+void FakeDeviceDriver::readBack(device::ReadBackDepth, Done<device::StoredCredentials> done)
 {
     finish<device::StoredCredentials>(QStringLiteral("readback"), std::move(done), [this] {
         device::StoredCredentials s;

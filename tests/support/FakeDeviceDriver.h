@@ -45,7 +45,7 @@ public:
     void writeCertificateChain(const QList<crypto::Certificate> &chain, Done<void> done) override;
     void writePrivateKey(const crypto::SecretBytes &pkcs8Der, Done<void> done) override;
     void commit(Done<void> done) override;
-    void readBack(Done<device::StoredCredentials> done) override;
+    void readBack(device::ReadBackDepth depth, Done<device::StoredCredentials> done) override;
     void factoryReset(Done<void> done) override;
     [[nodiscard]] QByteArray storedDigest(device::CredentialKind kind,
                                           const QList<crypto::Certificate> &certificates) const override;
