@@ -1,5 +1,6 @@
 #include "ProvisioningJob.h"
 
+#include "CsrAttrsPrefetch.h"
 #include "JobChecks.h"
 #include "SlotWriter.h"
 #include "UnitTemplate.h"
@@ -66,12 +67,15 @@ ProvisioningJob::ProvisioningJob(JobContext context, device::DiscoveredDevice po
         dispatch(JobEvent::TimedOut);
     });
     m_est = new EstAttempts(p.est, this);
-    connect(m_est, &EstAttempts::retrying, this,
-            [this](int attempt, int maxAttempts, qint64 delayMs, const Error &error) {
+    m_csrAttrs = new CsrAttrsPrefetch(p.est, this);
+    for (EstAttempts *a : {m_est, m_csrAttrs->attempts()}) {
+        connect(
+            a, &EstAttempts::retrying, this, [this](int attempt, int maxAttempts, qint64 delayMs, const Error &error) {
                 qCInfo(lcJob) << m_port.id << "EST attempt" << attempt << "failed, retrying in" << delayMs
                               << "ms:" << error.toString();
                 emit progress(0, 0, tr("EST server not answering; retry %1 of %2").arg(attempt).arg(maxAttempts - 1));
             });
+    }
 
     connect(m_driver.get(), &device::DeviceDriver::progress, this, &ProvisioningJob::progress);
     connect(m_driver.get(), &device::DeviceDriver::connectionLost, this, [this](const Error &e) {
@@ -98,6 +102,7 @@ ProvisioningJob::~ProvisioningJob()
     // Nothing below may call back into this half-destroyed job.
     m_destroying = true;
     m_est->cancel();
+    m_csrAttrs->cancel();
     delete m_slotWriter;
     m_slotWriter = nullptr;
     m_serverKey.clear();
@@ -113,6 +118,9 @@ void ProvisioningJob::start()
 {
     m_elapsed.start();
     m_record.startedAt = QDateTime::currentDateTimeUtc();
+    // The CSR attributes travel while the unit is opened and identified.
+    if (m_plan.fetchCsrAttrs && m_ctx.est)
+        m_csrAttrs->start(m_ctx.est);
     dispatch(JobEvent::Start);
 }
 
@@ -183,6 +191,7 @@ void ProvisioningJob::apply(const JobTransition &t)
 {
     if (t.actions & CancelPending) {
         m_est->cancel();
+        m_csrAttrs->cancel();
         delete m_slotWriter; // back to the main slot before anything else talks to the unit
         m_slotWriter = nullptr;
         if (m_driver && m_driver->isBusy())
@@ -224,7 +233,7 @@ void ProvisioningJob::apply(const JobTransition &t)
         };
         QTimer::singleShot(m_ctx.profile->device.driver.exchangeTimeout * 3, this, [after] { after({}); });
         QPointer<ProvisioningJob> self(this);
-        m_driver->readBack([self, after](Result<device::StoredCredentials> r) {
+        m_driver->readBack(device::ReadBackDepth::Digests, [self, after](Result<device::StoredCredentials> r) {
             if (!self || self->m_destroying)
                 return;
             QStringList items;
@@ -397,11 +406,19 @@ void ProvisioningJob::doCheckRecord()
 
 void ProvisioningJob::doFetchCsrAttrs()
 {
-    runEst([this] { return m_ctx.est->fetchCsrAttrs(); },
-           [this](est::EstReply *reply) {
-               m_csrAttributes = reply->csrAttributes();
-               succeedStep();
-           });
+    if (!m_ctx.est) {
+        return failStep(JobFailure::Configuration,
+                        Error(ErrorCode::InvalidArgument, QStringLiteral("The station has no EST client")));
+    }
+    const JobState at = m_state;
+    m_csrAttrs->whenReady(m_ctx.est, [this, at](const Result<crypto::CsrAttributes> &r) {
+        if (m_state != at || m_destroying)
+            return;
+        if (!r)
+            return failStep(classifyFailure(m_state, r.error()), r.error());
+        m_csrAttributes = *r;
+        succeedStep();
+    });
 }
 
 void ProvisioningJob::doInjectTrust()
@@ -620,27 +637,23 @@ void ProvisioningJob::doCommit()
 
 void ProvisioningJob::doVerify()
 {
-    m_driver->readBack(guarded<device::StoredCredentials>([this](Result<device::StoredCredentials> r) {
-        if (!r)
-            return failStep(classifyFailure(m_state, r.error()), r.error());
-        using K = device::CredentialKind;
-        QList<ReadBackExpectation> expected{
-            {K::CertificateChain, m_driver->storedDigest(K::CertificateChain, m_chainToWrite)}};
-        if (m_plan.injectTrust)
-            expected.append({K::TrustAnchors, m_driver->storedDigest(K::TrustAnchors, m_ctx.trustAnchorsToInject)});
-        if (m_plan.serverKeygen)
-            expected.append({K::PrivateKey, m_serverKeyDigest});
-        if (auto problem = checkReadBack(*r, expected))
-            return failStep(problem->failure, problem->error);
-        if (const device::StoredItem *chain = r->find(K::CertificateChain); chain && !chain->content.isEmpty()) {
-            auto stored = crypto::Certificate::listFromAny(chain->content);
-            if (!stored || stored->isEmpty() || stored->first() != m_certificate)
-                return failStep(
-                    JobFailure::ReadBackMismatch,
-                    jobError(QStringLiteral("The certificate read back from the unit is not the issued one")));
-        }
-        succeedStep();
-    }));
+    // The unit's own SHA-256 of each object against what was written: the content itself need not
+    // cross the (slow) line again.
+    m_driver->readBack(
+        device::ReadBackDepth::Digests, guarded<device::StoredCredentials>([this](Result<device::StoredCredentials> r) {
+            if (!r)
+                return failStep(classifyFailure(m_state, r.error()), r.error());
+            using K = device::CredentialKind;
+            QList<ReadBackExpectation> expected{
+                {K::CertificateChain, m_driver->storedDigest(K::CertificateChain, m_chainToWrite)}};
+            if (m_plan.injectTrust)
+                expected.append({K::TrustAnchors, m_driver->storedDigest(K::TrustAnchors, m_ctx.trustAnchorsToInject)});
+            if (m_plan.serverKeygen)
+                expected.append({K::PrivateKey, m_serverKeyDigest});
+            if (auto problem = checkReadBack(*r, expected))
+                return failStep(problem->failure, problem->error);
+            succeedStep();
+        }));
 }
 
 void ProvisioningJob::doRecord()

@@ -39,6 +39,8 @@ class Manifest;
 
 namespace station::provisioning {
 
+class CsrAttrsPrefetch;
+
 class SlotWriter;
 
 /// What a job needs from the station; the station outlives its jobs.
@@ -148,8 +150,9 @@ private:
     JobState m_state = JobState::Detected;
     QTimer m_deadline;
     QElapsedTimer m_elapsed;
-    EstAttempts *m_est = nullptr;       ///< the EST operation in flight, with its retries
-    SlotWriter *m_slotWriter = nullptr; ///< the bootstrap credential's write, while it runs
+    EstAttempts *m_est = nullptr;           ///< the EST operation in flight, with its retries
+    CsrAttrsPrefetch *m_csrAttrs = nullptr; ///< asked for at the start, used in FetchingCsrAttrs
+    SlotWriter *m_slotWriter = nullptr;     ///< the bootstrap credential's write, while it runs
 
     // What the job learned
     device::DeviceIdentity m_identity;
