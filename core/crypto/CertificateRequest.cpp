@@ -51,40 +51,26 @@ Result<X509AttributePtr> makeAttribute(const CsrAttribute &attribute)
 
 } // namespace
 
+CertificateRequest::Data::~Data()
+{
+    X509_REQ_free(req);
+}
+
 CertificateRequest::CertificateRequest() = default;
+CertificateRequest::~CertificateRequest() = default;
+CertificateRequest::CertificateRequest(const CertificateRequest &other) = default;
+CertificateRequest &CertificateRequest::operator=(const CertificateRequest &other) = default;
+CertificateRequest::CertificateRequest(CertificateRequest &&other) noexcept = default;
+CertificateRequest &CertificateRequest::operator=(CertificateRequest &&other) noexcept = default;
 
-CertificateRequest::~CertificateRequest()
+CertificateRequest CertificateRequest::adopt(X509_REQ *req, QByteArray der)
 {
-    X509_REQ_free(m_req);
-}
-
-CertificateRequest::CertificateRequest(const CertificateRequest &other)
-{
-    // X509_REQ has no reference count: copy it.
-    if (other.m_req)
-        m_req = X509_REQ_dup(other.m_req);
-}
-
-CertificateRequest &CertificateRequest::operator=(const CertificateRequest &other)
-{
-    if (this != &other) {
-        X509_REQ *copy = other.m_req ? X509_REQ_dup(other.m_req) : nullptr;
-        X509_REQ_free(m_req);
-        m_req = copy;
-    }
-    return *this;
-}
-
-CertificateRequest::CertificateRequest(CertificateRequest &&other) noexcept : m_req(std::exchange(other.m_req, nullptr))
-{}
-
-CertificateRequest &CertificateRequest::operator=(CertificateRequest &&other) noexcept
-{
-    if (this != &other) {
-        X509_REQ_free(m_req);
-        m_req = std::exchange(other.m_req, nullptr);
-    }
-    return *this;
+    auto d = std::make_shared<Data>();
+    d->req = req;
+    d->der = der.isEmpty() ? toDerBytes(req, i2d_X509_REQ) : std::move(der);
+    CertificateRequest result;
+    result.m_d = std::move(d);
+    return result;
 }
 
 Result<CertificateRequest> CertificateRequest::create(const CsrSpec &spec, const PrivateKey &key)
@@ -159,9 +145,7 @@ Result<CertificateRequest> CertificateRequest::create(const CsrSpec &spec, const
 
     if (X509_REQ_sign(req.get(), key.native(), x509::signingDigest(key.native())) <= 0)
         return fail(takeOpenSslError(QStringLiteral("Signing the CSR")));
-    CertificateRequest result;
-    result.m_req = req.release();
-    return result;
+    return adopt(req.release(), {});
 }
 
 Result<CertificateRequest> CertificateRequest::fromDer(const QByteArray &der)
@@ -179,9 +163,7 @@ Result<CertificateRequest> CertificateRequest::fromDer(const QByteArray &der)
     if (p != begin + der.size())
         return fail(ErrorCode::Parse,
                     QStringLiteral("The CSR has %1 bytes of trailing data").arg(begin + der.size() - p));
-    CertificateRequest result;
-    result.m_req = req.release();
-    return result;
+    return adopt(req.release(), der); // the input is exactly the DER (no trailing bytes)
 }
 
 Result<CertificateRequest> CertificateRequest::fromPem(const QByteArray &pem)
@@ -208,32 +190,32 @@ Result<CertificateRequest> CertificateRequest::fromAny(const QByteArray &data)
 
 bool CertificateRequest::isNull() const
 {
-    return m_req == nullptr;
+    return m_d == nullptr;
 }
 
 QByteArray CertificateRequest::toDer() const
 {
-    return m_req ? toDerBytes(m_req, i2d_X509_REQ) : QByteArray();
+    return m_d ? m_d->der : QByteArray();
 }
 
 QByteArray CertificateRequest::toPem() const
 {
-    return m_req ? Encoding::toPem(toDer(), "CERTIFICATE REQUEST") : QByteArray();
+    return req() ? Encoding::toPem(toDer(), "CERTIFICATE REQUEST") : QByteArray();
 }
 
 QString CertificateRequest::sha256Hex() const
 {
-    return m_req ? Encoding::sha256Hex(toDer()) : QString();
+    return req() ? Encoding::sha256Hex(toDer()) : QString();
 }
 
 Result<void> CertificateRequest::verifySignature() const
 {
-    if (!m_req)
+    if (!req())
         return fail(ErrorCode::InvalidArgument, QStringLiteral("No CSR to verify"));
-    EVP_PKEY *key = X509_REQ_get0_pubkey(m_req);
+    EVP_PKEY *key = X509_REQ_get0_pubkey(req());
     if (!key)
         return fail(takeOpenSslError(QStringLiteral("Reading the CSR's public key"), ErrorCode::Verification));
-    if (X509_REQ_verify(m_req, key) != 1) {
+    if (X509_REQ_verify(req(), key) != 1) {
         Error error = takeOpenSslError(QStringLiteral("Verifying the CSR signature"), ErrorCode::Verification);
         error.message = QStringLiteral("The CSR signature does not verify with its own public key");
         error.remedy = QStringLiteral("The CSR was altered or built incorrectly; have the device generate it again");
@@ -244,12 +226,12 @@ Result<void> CertificateRequest::verifySignature() const
 
 DistinguishedName CertificateRequest::subject() const
 {
-    return m_req ? DistinguishedName::fromX509Name(X509_REQ_get_subject_name(m_req)) : DistinguishedName();
+    return req() ? DistinguishedName::fromX509Name(X509_REQ_get_subject_name(req())) : DistinguishedName();
 }
 
 PrivateKey CertificateRequest::publicKey() const
 {
-    if (!m_req)
+    if (!req())
         return {};
     // Decoded afresh from the SubjectPublicKeyInfo: X509_REQ_get_pubkey() may hand back the very EVP_PKEY
     // (private half included) that the request was built with.
@@ -260,11 +242,11 @@ PrivateKey CertificateRequest::publicKey() const
 
 QByteArray CertificateRequest::publicKeyDer() const
 {
-    if (!m_req)
+    if (!req())
         return {};
     // The SubjectPublicKeyInfo as the request carries it, as Certificate::publicKeyDer() does: encoding
     // the EVP_PKEY afresh goes through OpenSSL 3's encoder lookup, the costliest step of a batch relay.
-    const X509_PUBKEY *spki = X509_REQ_get_X509_PUBKEY(m_req);
+    const X509_PUBKEY *spki = X509_REQ_get_X509_PUBKEY(req());
     clearOpenSslErrors();
     return spki ? toDerBytes(spki, i2d_X509_PUBKEY) : QByteArray();
 }
@@ -272,9 +254,9 @@ QByteArray CertificateRequest::publicKeyDer() const
 QList<RequestedExtension> CertificateRequest::requestedExtensions() const
 {
     QList<RequestedExtension> result;
-    if (!m_req)
+    if (!req())
         return result;
-    X509ExtensionStackPtr extensions(X509_REQ_get_extensions(m_req));
+    X509ExtensionStackPtr extensions(X509_REQ_get_extensions(req()));
     clearOpenSslErrors();
     for (int i = 0; extensions && i < sk_X509_EXTENSION_num(extensions.get()); ++i) {
         X509_EXTENSION *extension = sk_X509_EXTENSION_value(extensions.get(), i);
@@ -291,9 +273,9 @@ QList<RequestedExtension> CertificateRequest::requestedExtensions() const
 
 QList<SubjectAltName> CertificateRequest::subjectAltNames() const
 {
-    if (!m_req)
+    if (!req())
         return {};
-    X509ExtensionStackPtr extensions(X509_REQ_get_extensions(m_req));
+    X509ExtensionStackPtr extensions(X509_REQ_get_extensions(req()));
     GeneralNamesPtr names(
         static_cast<GENERAL_NAMES *>(X509V3_get_d2i(extensions.get(), NID_subject_alt_name, nullptr, nullptr)));
     clearOpenSslErrors();
@@ -302,9 +284,9 @@ QList<SubjectAltName> CertificateRequest::subjectAltNames() const
 
 unsigned CertificateRequest::keyUsage() const
 {
-    if (!m_req)
+    if (!req())
         return 0;
-    X509ExtensionStackPtr extensions(X509_REQ_get_extensions(m_req));
+    X509ExtensionStackPtr extensions(X509_REQ_get_extensions(req()));
     Asn1BitStringPtr bits(
         static_cast<ASN1_BIT_STRING *>(X509V3_get_d2i(extensions.get(), NID_key_usage, nullptr, nullptr)));
     clearOpenSslErrors();
@@ -313,9 +295,9 @@ unsigned CertificateRequest::keyUsage() const
 
 QStringList CertificateRequest::extendedKeyUsages() const
 {
-    if (!m_req)
+    if (!req())
         return {};
-    X509ExtensionStackPtr extensions(X509_REQ_get_extensions(m_req));
+    X509ExtensionStackPtr extensions(X509_REQ_get_extensions(req()));
     ExtendedKeyUsagePtr eku(
         static_cast<EXTENDED_KEY_USAGE *>(X509V3_get_d2i(extensions.get(), NID_ext_key_usage, nullptr, nullptr)));
     clearOpenSslErrors();
@@ -324,12 +306,12 @@ QStringList CertificateRequest::extendedKeyUsages() const
 
 QString CertificateRequest::challengePassword() const
 {
-    if (!m_req)
+    if (!req())
         return {};
-    const int index = X509_REQ_get_attr_by_NID(m_req, NID_pkcs9_challengePassword, -1);
+    const int index = X509_REQ_get_attr_by_NID(req(), NID_pkcs9_challengePassword, -1);
     if (index < 0)
         return {};
-    X509_ATTRIBUTE *attribute = X509_REQ_get_attr(m_req, index);
+    X509_ATTRIBUTE *attribute = X509_REQ_get_attr(req(), index);
     const ASN1_TYPE *value = attribute ? X509_ATTRIBUTE_get0_type(attribute, 0) : nullptr;
     if (!value ||
         (value->type != V_ASN1_PRINTABLESTRING && value->type != V_ASN1_UTF8STRING && value->type != V_ASN1_T61STRING &&
@@ -349,8 +331,8 @@ QString CertificateRequest::challengePassword() const
 QStringList CertificateRequest::attributeOids() const
 {
     QStringList result;
-    for (int i = 0; m_req && i < X509_REQ_get_attr_count(m_req); ++i)
-        result << oidToText(X509_ATTRIBUTE_get0_object(X509_REQ_get_attr(m_req, i)));
+    for (int i = 0; req() && i < X509_REQ_get_attr_count(req()); ++i)
+        result << oidToText(X509_ATTRIBUTE_get0_object(X509_REQ_get_attr(req(), i)));
     return result;
 }
 

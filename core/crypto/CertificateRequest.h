@@ -12,6 +12,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <memory>
+
 typedef struct X509_req_st X509_REQ;
 
 namespace station::crypto {
@@ -44,9 +46,9 @@ struct RequestedExtension {
 struct CsrSpec {
     DistinguishedName subject;
     QList<SubjectAltName> subjectAltNames;
-    unsigned keyUsage = 0;           ///< KeyUsageBit mask; 0 = no keyUsage extension
-    QStringList extendedKeyUsages;   ///< dotted OIDs or short names ("clientAuth", "serverAuth")
-    QString challengePassword;       ///< RFC 2985 challengePassword attribute (e.g. an EST passcode)
+    unsigned keyUsage = 0;         ///< KeyUsageBit mask; 0 = no keyUsage extension
+    QStringList extendedKeyUsages; ///< dotted OIDs or short names ("clientAuth", "serverAuth")
+    QString challengePassword;     ///< RFC 2985 challengePassword attribute (e.g. an EST passcode)
     QList<RequestedExtension> extraExtensions;
     QList<CsrAttribute> extraAttributes;
 };
@@ -91,10 +93,21 @@ public:
     /// OIDs of all attributes present.
     [[nodiscard]] QStringList attributeOids() const;
 
-    [[nodiscard]] X509_REQ *native() const { return m_req; }
+    /// The OpenSSL object, for reading only: copies of a CertificateRequest share it.
+    [[nodiscard]] X509_REQ *native() const { return req(); }
 
 private:
-    X509_REQ *m_req = nullptr;
+    /// Immutable once built, so copies share it (a copy of a CSR costs a reference count, not a
+    /// re-encode and re-parse); the DER is kept for the digests and the wire.
+    struct Data {
+        X509_REQ *req = nullptr;
+        QByteArray der;
+        ~Data();
+    };
+    [[nodiscard]] static CertificateRequest adopt(X509_REQ *req, QByteArray der);
+    [[nodiscard]] X509_REQ *req() const { return m_d ? m_d->req : nullptr; }
+
+    std::shared_ptr<const Data> m_d;
 };
 
 } // namespace station::crypto
