@@ -323,19 +323,22 @@ Result<void> Manifest::migrate()
 
 Result<void> Manifest::write(const ManifestRecord &record, bool insert)
 {
-    QStringList names, values, assignments;
-    for (const Column &c : columns()) {
-        const QString n = QString::fromLatin1(c.name);
-        names << n;
-        values << QLatin1Char(':') + n;
-        assignments << n + QStringLiteral(" = :") + n;
-    }
-    const QString sql =
-        insert ? QStringLiteral("INSERT INTO attempts (session, host, pid, %1) VALUES (:session, :host, :pid, %2)")
-                     .arg(names.join(QStringLiteral(", ")), values.join(QStringLiteral(", ")))
-               : QStringLiteral("UPDATE attempts SET %1 WHERE id = :id AND seq IS NULL")
-                     .arg(assignments.join(QStringLiteral(", ")));
-    auto stmt = m_db->prepare(sql);
+    // Built once: the same two statements serve every step of every job (prepared once, cached).
+    static const auto [insertSql, updateSql] = [] {
+        QStringList names, values, assignments;
+        for (const Column &c : columns()) {
+            const QString n = QString::fromLatin1(c.name);
+            names << n;
+            values << QLatin1Char(':') + n;
+            assignments << n + QStringLiteral(" = :") + n;
+        }
+        return std::pair{
+            QStringLiteral("INSERT INTO attempts (session, host, pid, %1) VALUES (:session, :host, :pid, %2)")
+                .arg(names.join(QStringLiteral(", ")), values.join(QStringLiteral(", "))),
+            QStringLiteral("UPDATE attempts SET %1 WHERE id = :id AND seq IS NULL")
+                .arg(assignments.join(QStringLiteral(", ")))};
+    }();
+    auto stmt = m_db->prepareCached(insert ? insertSql : updateSql);
     if (!stmt)
         return fail(stmt.error());
     for (const Column &c : columns()) {
@@ -343,7 +346,8 @@ Result<void> Manifest::write(const ManifestRecord &record, bool insert)
         stmt->bind(name.constData(), c.get(record));
     }
     stmt->bind(":session", m_session);
-    stmt->bind(":host", QHostInfo::localHostName());
+    if (insert)
+        stmt->bind(":host", QHostInfo::localHostName());
     stmt->bind(":pid", currentPid());
     stmt->bind(":id", record.id);
     if (auto r = stmt->exec(); !r)
@@ -416,8 +420,8 @@ Result<void> Manifest::finish(ManifestRecord &record)
     SqliteTransaction tx(*m_db);
     if (auto r = tx.begin(); !r)
         return r;
-    auto last = m_db->prepare(QStringLiteral("SELECT seq, row_hash FROM attempts WHERE seq IS NOT NULL "
-                                             "ORDER BY seq DESC LIMIT 1"));
+    auto last = m_db->prepareCached(QStringLiteral("SELECT seq, row_hash FROM attempts WHERE seq IS NOT NULL "
+                                                   "ORDER BY seq DESC LIMIT 1"));
     if (!last)
         return fail(last.error());
     auto has = last->step();
@@ -432,8 +436,9 @@ Result<void> Manifest::finish(ManifestRecord &record)
     ManifestRecord sealed = record;
     sealed.seq = seq;
     const QString hash = chainHash(sealed, prev);
-    auto stmt = m_db->prepare(QStringLiteral("UPDATE attempts SET seq = :seq, prev_hash = :prev, row_hash = :hash "
-                                             "WHERE id = :id AND seq IS NULL"));
+    auto stmt =
+        m_db->prepareCached(QStringLiteral("UPDATE attempts SET seq = :seq, prev_hash = :prev, row_hash = :hash "
+                                           "WHERE id = :id AND seq IS NULL"));
     if (!stmt)
         return fail(stmt.error());
     stmt->bind(":seq", seq);

@@ -9,12 +9,16 @@ namespace station::manifest {
 
 SqliteStatement::~SqliteStatement()
 {
-    if (m_stmt)
+    if (!m_stmt)
+        return;
+    if (m_cached)
+        m_db->giveBack(m_stmt);
+    else
         sqlite3_finalize(m_stmt);
 }
 
 SqliteStatement::SqliteStatement(SqliteStatement &&other) noexcept
-    : m_db(other.m_db), m_stmt(std::exchange(other.m_stmt, nullptr))
+    : m_db(other.m_db), m_stmt(std::exchange(other.m_stmt, nullptr)), m_cached(other.m_cached)
 {}
 
 void SqliteStatement::bind(const char *name, const QVariant &value)
@@ -108,6 +112,8 @@ QString SqliteStatement::columnName(int column) const
 
 SqliteDatabase::~SqliteDatabase()
 {
+    for (sqlite3_stmt *stmt : std::as_const(m_cache))
+        sqlite3_finalize(stmt);
     if (m_db)
         sqlite3_close_v2(m_db);
 }
@@ -144,6 +150,31 @@ Result<SqliteStatement> SqliteDatabase::prepare(const QString &sql)
     if (sqlite3_prepare_v2(m_db, utf8.constData(), int(utf8.size()), &stmt, nullptr) != SQLITE_OK)
         return fail(lastError(QStringLiteral("Preparing a manifest query")));
     return SqliteStatement(this, stmt);
+}
+
+Result<SqliteStatement> SqliteDatabase::prepareCached(const QString &sql)
+{
+    if (sqlite3_stmt *cached = m_cache.value(sql); cached && !m_lent.contains(cached)) {
+        m_lent.insert(cached);
+        return SqliteStatement(this, cached, true);
+    }
+    if (m_cache.contains(sql))
+        return prepare(sql); // in use: a fresh one, finalized after use
+    sqlite3_stmt *stmt = nullptr;
+    const QByteArray utf8 = sql.toUtf8();
+    if (sqlite3_prepare_v3(m_db, utf8.constData(), int(utf8.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) !=
+        SQLITE_OK)
+        return fail(lastError(QStringLiteral("Preparing a manifest query")));
+    m_cache.insert(sql, stmt);
+    m_lent.insert(stmt);
+    return SqliteStatement(this, stmt, true);
+}
+
+void SqliteDatabase::giveBack(sqlite3_stmt *stmt)
+{
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    m_lent.remove(stmt);
 }
 
 Result<void> SqliteDatabase::exec(const QString &sql)

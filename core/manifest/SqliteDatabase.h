@@ -6,6 +6,8 @@
 #include "Error.h"
 
 #include <QByteArray>
+#include <QHash>
+#include <QSet>
 #include <QString>
 #include <QVariant>
 
@@ -23,7 +25,9 @@ class SqliteDatabase;
 class SqliteStatement
 {
 public:
-    SqliteStatement(SqliteDatabase *db, sqlite3_stmt *stmt) : m_db(db), m_stmt(stmt) {}
+    SqliteStatement(SqliteDatabase *db, sqlite3_stmt *stmt, bool cached = false)
+        : m_db(db), m_stmt(stmt), m_cached(cached)
+    {}
     ~SqliteStatement();
     SqliteStatement(const SqliteStatement &) = delete;
     SqliteStatement &operator=(const SqliteStatement &) = delete;
@@ -48,6 +52,7 @@ public:
 private:
     SqliteDatabase *m_db;
     sqlite3_stmt *m_stmt;
+    bool m_cached = false; ///< owned by the database's cache: reset and handed back, not finalized
 };
 
 class SqliteDatabase
@@ -63,6 +68,10 @@ public:
     [[nodiscard]] static Result<std::unique_ptr<SqliteDatabase>> open(const QString &path, Mode mode);
 
     [[nodiscard]] Result<SqliteStatement> prepare(const QString &sql);
+    /// Like prepare(), but the statement is kept for the next call with the same text (the manifest's
+    /// per-step writes: parsing a 40-column UPDATE costs more than running it). One user at a time; a
+    /// second one while the first still holds it gets a fresh statement.
+    [[nodiscard]] Result<SqliteStatement> prepareCached(const QString &sql);
     /// Runs one or more statements without results.
     [[nodiscard]] Result<void> exec(const QString &sql);
     [[nodiscard]] qint64 lastInsertRowId() const;
@@ -74,9 +83,14 @@ public:
     [[nodiscard]] sqlite3 *native() const { return m_db; }
 
 private:
+    friend class SqliteStatement;
     SqliteDatabase(sqlite3 *db, QString path) : m_db(db), m_path(std::move(path)) {}
+    void giveBack(sqlite3_stmt *stmt);
+
     sqlite3 *m_db;
     QString m_path;
+    QHash<QString, sqlite3_stmt *> m_cache;
+    QSet<sqlite3_stmt *> m_lent;
 };
 
 /// BEGIN IMMEDIATE … COMMIT; rolls back when destroyed uncommitted.

@@ -2,6 +2,7 @@
 // edited, deleted, inserted or reordered row, migrations from schema 1, sealing rows a dead process left
 // open, and a full or read-only disk ending the write with a clear message and no PASS.
 #include "manifest/Manifest.h"
+#include "manifest/SqliteDatabase.h"
 
 #include "TestPki.h"
 
@@ -102,6 +103,44 @@ private:
     }
 
 private slots:
+    void statementCache_reusesWithFreshBindings_andLendsOneAtATime()
+    {
+        QTemporaryDir dir;
+        auto db = manifest::SqliteDatabase::open(dir.filePath(QStringLiteral("cache.sqlite")),
+                                                 manifest::SqliteDatabase::Mode::ReadWrite);
+        QVERIFY(db);
+        QVERIFY((*db)->exec(QStringLiteral("CREATE TABLE t (a TEXT, b TEXT)")));
+        const QString insert = QStringLiteral("INSERT INTO t (a, b) VALUES (:a, :b)");
+        {
+            auto s = (*db)->prepareCached(insert);
+            QVERIFY(s);
+            s->bind(":a", QStringLiteral("one"));
+            s->bind(":b", QStringLiteral("first"));
+            QVERIFY(s->exec());
+            // The same text while the first is still held: a statement of its own.
+            auto t = (*db)->prepareCached(insert);
+            QVERIFY(t);
+            t->bind(":a", QStringLiteral("two"));
+            t->bind(":b", QStringLiteral("second"));
+            QVERIFY(t->exec());
+        }
+        {
+            // Handed back: reset, and no binding of the previous use survives.
+            auto s = (*db)->prepareCached(insert);
+            QVERIFY(s);
+            s->bind(":a", QStringLiteral("three"));
+            QVERIFY(s->exec());
+        }
+        auto rows = (*db)->prepare(QStringLiteral("SELECT a, b FROM t ORDER BY rowid"));
+        QVERIFY(rows);
+        QStringList got;
+        QVERIFY(rows->forEachRow([&](const manifest::SqliteStatement &r) {
+            got << r.text(0) + QLatin1Char('=') + (r.isNull(1) ? QStringLiteral("NULL") : r.text(1));
+        }));
+        QCOMPARE(got, (QStringList{QStringLiteral("one=first"), QStringLiteral("two=second"),
+                                   QStringLiteral("three=NULL")}));
+    }
+
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
