@@ -2,6 +2,7 @@
 
 #include "StationPaths.h"
 #include "crypto/Certificate.h"
+#include "crypto/Encoding.h"
 
 #include <QCryptographicHash>
 #include <QHostInfo>
@@ -401,9 +402,12 @@ QString Manifest::chainHash(const ManifestRecord &record, const QString &prevHas
 Result<void> Manifest::finish(ManifestRecord &record)
 {
     if (record.outcome == Outcome::Pass) {
-        // A unit is never PASS without the certificate it was verified with.
-        auto cert = crypto::Certificate::fromPem(record.certPem.toUtf8());
-        if (!cert || cert->fingerprintSha256() != record.certFingerprint)
+        // A unit is never PASS without the certificate it was verified with: the PEM must be exactly the
+        // certificate of the recorded fingerprint (its DER digest; no second parse of what was verified).
+        auto blocks = crypto::Encoding::parsePem(record.certPem.toUtf8());
+        const bool one = blocks && blocks->size() == 1 && blocks->first().label == "CERTIFICATE";
+        if (!one || record.certFingerprint.isEmpty() ||
+            crypto::Encoding::sha256Hex(blocks->first().der) != record.certFingerprint)
             return fail(ErrorCode::Internal,
                         QStringLiteral("Refusing to record PASS without its verified certificate"));
     }

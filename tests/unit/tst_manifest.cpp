@@ -103,6 +103,34 @@ private:
     }
 
 private slots:
+    void finishPass_needsExactlyTheVerifiedCertificate()
+    {
+        auto m = Manifest::open(freshPath());
+        QVERIFY(m);
+        ManifestRecord other = unit(QStringLiteral("SN-OTHER"));
+        pass(other); // a certificate that is not this unit's
+        const QString otherPem = other.certPem;
+
+        ManifestRecord r = unit(QStringLiteral("SN-GUARD"));
+        QVERIFY((*m)->begin(r));
+        pass(r);
+        const QString ownPem = r.certPem;
+        for (const QString &pem : {otherPem, ownPem + otherPem, QString(), QStringLiteral("not a PEM")}) {
+            ManifestRecord bad = r;
+            bad.certPem = pem;
+            auto refused = (*m)->finish(bad);
+            QVERIFY(!refused);
+            QVERIFY2(refused.error().message.contains(QStringLiteral("without its verified certificate")),
+                     qPrintable(refused.error().toString()));
+        }
+        ManifestRecord noPrint = r;
+        noPrint.certFingerprint.clear();
+        QVERIFY(!(*m)->finish(noPrint));
+        // The row is still open (INCOMPLETE) and takes the right certificate.
+        QVERIFY((*m)->finish(r));
+        QVERIFY((*m)->verify()->ok());
+    }
+
     void statementCache_reusesWithFreshBindings_andLendsOneAtATime()
     {
         QTemporaryDir dir;
