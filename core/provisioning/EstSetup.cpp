@@ -13,6 +13,9 @@ namespace station::provisioning {
 
 namespace {
 
+/// Connections to one EST server: one per slot of a large bench (beyond that, requests queue).
+constexpr int kConnectionsPerStation = 16;
+
 Result<crypto::SecretBytes> secret(const QString &env, bool ask, const QString &what, const SecretPrompt &askSecret)
 {
     if (!env.isEmpty())
@@ -89,6 +92,9 @@ Result<est::EstClientConfig> EstSetup::clientConfig(const ProductProfile &profil
     c.requestTimeout = e.requestTimeout;
     c.retryDeadline = e.pendingDeadline;
     c.maxRetries = 1000; // bounded by the deadline
+    // Slots run at once: each may have its request in flight instead of queueing behind Qt's six
+    // connections per host.
+    c.maxConnections = kConnectionsPerStation;
     if (auto valid = est::EstClient::validate(c); !valid)
         return fail(valid.error());
     return c;

@@ -229,15 +229,24 @@ private slots:
             qint64 wall = 0;
             qint64 overhead = 0;
             int passed = 0;
+            QMap<QString, qint64> stages;
             for (int i = 0; i < waves; ++i) {
                 const Wave w = wave(k);
                 wall += w.jobsMs;
                 overhead += w.wallMs - w.jobsMs;
                 passed += w.passed;
+                for (auto it = w.stageMs.cbegin(); it != w.stageMs.cend(); ++it)
+                    stages[it.key()] += it.value();
             }
             const double perMinute = double(passed) * 60000.0 / double(std::max<qint64>(1, wall));
             if (k == 1)
                 oneSlotRate = perMinute;
+            QStringList perUnit;
+            for (auto it = stages.cbegin(); it != stages.cend(); ++it)
+                if (it.value() / std::max(1, passed) > 0)
+                    perUnit << QStringLiteral("%1 %2").arg(it.key()).arg(it.value() / std::max(1, passed));
+            qInfo().noquote() << QStringLiteral("%1 slot(s), mean ms per unit and stage: ").arg(k, 2) +
+                                     perUnit.join(QStringLiteral(", "));
             qInfo().noquote() << QStringLiteral("%1 slot(s): %2 units in %3 ms = %4 units/min, speed-up %5x "
                                                 "(station start + settle per wave: %6 ms)")
                                      .arg(k, 2)
