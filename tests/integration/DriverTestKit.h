@@ -75,43 +75,20 @@ struct TestCa {
 class SimulatorFixture
 {
 public:
-    /// Where the simulators run: on the test's thread, or on a thread of their own, like units that are
-    /// hardware of their own (the benchmarks: the station's thread then does only the station's work).
-    enum class Threading { TestThread, OwnThread };
+    /// Where the simulators run: on the test's thread, or each on a thread of its own, like units that
+    /// are hardware of their own (the benchmarks: the station's thread then does only the station's work,
+    /// and sixteen units answering at once do not queue behind one another).
+    enum class Threading { TestThread, OwnThreads };
 
-    explicit SimulatorFixture(Threading threading = Threading::TestThread)
+    explicit SimulatorFixture(Threading threading = Threading::TestThread) : m_threading(threading)
     {
         m_dir.setAutoRemove(true);
-        if (threading == Threading::OwnThread) {
-            m_thread = std::make_unique<QThread>();
-            m_thread->setObjectName(QStringLiteral("simulators"));
-            m_context = new QObject;
-            m_context->moveToThread(m_thread.get());
-            QObject::connect(m_thread.get(), &QThread::finished, m_context, &QObject::deleteLater);
-            m_thread->start();
-        }
     }
 
-    ~SimulatorFixture()
-    {
-        stopAll();
-        if (m_thread) {
-            m_thread->quit();
-            m_thread->wait();
-        }
-    }
+    ~SimulatorFixture() { stopAll(); }
 
     SimulatorFixture(const SimulatorFixture &) = delete;
     SimulatorFixture &operator=(const SimulatorFixture &) = delete;
-
-    /// Runs `f` on the simulators' thread and waits for it (reads of their counters, for instance).
-    void onSimulatorThread(const std::function<void()> &f)
-    {
-        if (!m_thread)
-            f();
-        else
-            QMetaObject::invokeMethod(m_context, f, Qt::BlockingQueuedConnection);
-    }
 
     /// Starts a simulator whose link is <tmp>/<name> and whose state is <tmp>/<name>-state.
     drivers::SimulatedDevice *start(drivers::Protocol protocol, const QString &name,
@@ -122,22 +99,46 @@ public:
             options.stateDir = stateOf(name);
         if (options.baudRate == 115200)
             options.baudRate = 4000000; // fast unless a test is about pacing
-        drivers::SimulatedDevice *out = nullptr;
-        onSimulatorThread([&] {
-            auto sim = drivers::SimulatorFactory::create(protocol, options);
-            if (auto started = sim->start(); !started) {
+        Hosted h;
+        if (m_threading == Threading::OwnThreads) {
+            h.thread = std::make_unique<QThread>();
+            h.thread->setObjectName(QStringLiteral("sim-") + name);
+            h.context = new QObject;
+            h.context->moveToThread(h.thread.get());
+            QObject::connect(h.thread.get(), &QThread::finished, h.context, &QObject::deleteLater);
+            h.thread->start();
+        }
+        bool ok = false;
+        runOn(h, [&] {
+            h.sim = drivers::SimulatorFactory::create(protocol, options);
+            if (auto started = h.sim->start(); !started) {
                 qWarning() << started.error().toString();
+                h.sim.reset();
                 return;
             }
-            m_sims.push_back(std::move(sim));
-            out = m_sims.back().get();
+            ok = true;
         });
+        drivers::SimulatedDevice *out = h.sim.get();
+        m_sims.push_back(std::move(h));
+        if (!ok) {
+            stop(m_sims.back());
+            m_sims.pop_back();
+        }
         return out;
+    }
+
+    /// Runs `f` for every simulator, on its own thread, and waits (reads of their counters, for instance).
+    void forEachSimulator(const std::function<void(drivers::SimulatedDevice *)> &f)
+    {
+        for (Hosted &h : m_sims)
+            runOn(h, [&] { f(h.sim.get()); });
     }
 
     void stopAll()
     {
-        onSimulatorThread([this] { m_sims.clear(); });
+        for (Hosted &h : m_sims)
+            stop(h);
+        m_sims.clear();
     }
 
     std::unique_ptr<drivers::DeviceDriver> driver(drivers::Protocol protocol, const QString &name,
@@ -162,10 +163,32 @@ public:
     [[nodiscard]] QString stateOf(const QString &name) const { return m_dir.filePath(name + QStringLiteral("-state")); }
 
 private:
+    struct Hosted {
+        std::unique_ptr<QThread> thread; ///< none: the test's thread
+        QObject *context = nullptr;      ///< lives on `thread`
+        std::unique_ptr<drivers::SimulatedDevice> sim;
+    };
+
+    static void runOn(Hosted &h, const std::function<void()> &f)
+    {
+        if (!h.thread)
+            f();
+        else
+            QMetaObject::invokeMethod(h.context, f, Qt::BlockingQueuedConnection);
+    }
+
+    static void stop(Hosted &h)
+    {
+        runOn(h, [&] { h.sim.reset(); }); // destroyed where it lives
+        if (h.thread) {
+            h.thread->quit();
+            h.thread->wait();
+        }
+    }
+
+    Threading m_threading;
     QTemporaryDir m_dir;
-    std::unique_ptr<QThread> m_thread;
-    QObject *m_context = nullptr; ///< lives on m_thread
-    std::vector<std::unique_ptr<drivers::SimulatedDevice>> m_sims;
+    std::vector<Hosted> m_sims;
 };
 
 } // namespace station::test
