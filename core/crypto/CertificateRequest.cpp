@@ -63,10 +63,11 @@ CertificateRequest &CertificateRequest::operator=(const CertificateRequest &othe
 CertificateRequest::CertificateRequest(CertificateRequest &&other) noexcept = default;
 CertificateRequest &CertificateRequest::operator=(CertificateRequest &&other) noexcept = default;
 
-CertificateRequest CertificateRequest::adopt(X509_REQ *req, QByteArray der)
+CertificateRequest CertificateRequest::adopt(X509_REQ *req, QByteArray der, bool parsed)
 {
     auto d = std::make_shared<Data>();
     d->req = req;
+    d->parsed = parsed;
     d->der = der.isEmpty() ? toDerBytes(req, i2d_X509_REQ) : std::move(der);
     CertificateRequest result;
     result.m_d = std::move(d);
@@ -145,7 +146,7 @@ Result<CertificateRequest> CertificateRequest::create(const CsrSpec &spec, const
 
     if (X509_REQ_sign(req.get(), key.native(), x509::signingDigest(key.native())) <= 0)
         return fail(takeOpenSslError(QStringLiteral("Signing the CSR")));
-    return adopt(req.release(), {});
+    return adopt(req.release(), {}, false);
 }
 
 Result<CertificateRequest> CertificateRequest::fromDer(const QByteArray &der)
@@ -163,7 +164,7 @@ Result<CertificateRequest> CertificateRequest::fromDer(const QByteArray &der)
     if (p != begin + der.size())
         return fail(ErrorCode::Parse,
                     QStringLiteral("The CSR has %1 bytes of trailing data").arg(begin + der.size() - p));
-    return adopt(req.release(), der); // the input is exactly the DER (no trailing bytes)
+    return adopt(req.release(), der, true); // the input is exactly the DER (no trailing bytes)
 }
 
 Result<CertificateRequest> CertificateRequest::fromPem(const QByteArray &pem)
@@ -233,8 +234,13 @@ PrivateKey CertificateRequest::publicKey() const
 {
     if (!req())
         return {};
-    // Decoded afresh from the SubjectPublicKeyInfo: X509_REQ_get_pubkey() may hand back the very EVP_PKEY
-    // (private half included) that the request was built with.
+    // A parsed request holds only the public key, decoded when it was parsed: share it (decoding it again
+    // costs OpenSSL 3.0's decoder lookup). A request built here by create() holds the very EVP_PKEY it was
+    // signed with, private half included: decode the SubjectPublicKeyInfo afresh then.
+    if (m_d->parsed) {
+        if (EVP_PKEY *own = X509_REQ_get0_pubkey(req()); own && EVP_PKEY_up_ref(own) == 1)
+            return PrivateKey::adopt(own);
+    }
     auto key = PrivateKey::publicFromSpkiDer(publicKeyDer());
     clearOpenSslErrors();
     return key ? *key : PrivateKey();

@@ -102,9 +102,10 @@ private:
     struct Data {
         X509_REQ *req = nullptr;
         QByteArray der;
+        bool parsed = false; ///< from bytes (public key only), not built by create()
         ~Data();
     };
-    [[nodiscard]] static CertificateRequest adopt(X509_REQ *req, QByteArray der);
+    [[nodiscard]] static CertificateRequest adopt(X509_REQ *req, QByteArray der, bool parsed);
     [[nodiscard]] X509_REQ *req() const { return m_d ? m_d->req : nullptr; }
 
     std::shared_ptr<const Data> m_d;

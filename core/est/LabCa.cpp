@@ -229,8 +229,9 @@ Result<Certificate> LabCa::verifyClient(const QList<Certificate> &chain) const
 {
     if (chain.isEmpty())
         return fail(ErrorCode::Authentication, QStringLiteral("no client certificate presented"));
-    ChainVerifier verifier({m_caCert});
-    auto verified = verifier.verify(chain.first(), chain.mid(1));
+    if (!m_clientVerifier)
+        m_clientVerifier.emplace(QList<Certificate>{m_caCert});
+    auto verified = m_clientVerifier->verify(chain.first(), chain.mid(1));
     if (!verified)
         return fail(Error(ErrorCode::Authentication, verified.error().message, verified.error().detail));
     return chain.first();

@@ -12,11 +12,14 @@
 #include "Error.h"
 #include "crypto/Certificate.h"
 #include "crypto/CertificateRequest.h"
+#include "crypto/ChainVerifier.h"
 #include "crypto/KeyType.h"
 #include "crypto/PrivateKey.h"
 
 #include <QString>
 #include <QStringList>
+
+#include <optional>
 
 namespace station::est {
 
@@ -82,6 +85,8 @@ private:
     crypto::Certificate m_serverCert;
     crypto::PrivateKey m_serverKey;
     crypto::Certificate m_bootstrapCert;
+    /// Built on first use from m_caCert (which never changes): one trust store for every request.
+    mutable std::optional<crypto::ChainVerifier> m_clientVerifier;
 };
 
 } // namespace station::est

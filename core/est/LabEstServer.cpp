@@ -225,19 +225,35 @@ void LabEstServer::handle(const HttpRequest &request, const HttpsServer::Peer &p
     enroll(operation, request, peer, answer);
 }
 
+Result<Certificate> LabEstServer::verifiedClient(const HttpsServer::Peer &peer) const
+{
+    if (peer.certificateChainDer.isEmpty())
+        return fail(ErrorCode::Authentication, QStringLiteral("no client certificate"));
+    // A connection presents its chain once, in its handshake: parse and verify it once per connection (for
+    // a minute at most, so a certificate that expires meanwhile is noticed), not on every request.
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    if (const auto it = m_verifiedClients.constFind(peer.connectionId);
+        it != m_verifiedClients.cend() && it->chainDer == peer.certificateChainDer && it->at.secsTo(now) < 60)
+        return it->verdict;
+    QList<Certificate> chain;
+    for (const QByteArray &der : peer.certificateChainDer) {
+        if (auto cert = Certificate::fromDer(der))
+            chain.append(*cert);
+    }
+    Result<Certificate> verdict = chain.isEmpty()
+                                      ? fail(ErrorCode::Authentication, QStringLiteral("no client certificate"))
+                                      : m_ca.verifyClient(chain);
+    if (m_verifiedClients.size() >= kVerifiedClientsKept)
+        m_verifiedClients.clear(); // bounded; a cleared connection just verifies again
+    m_verifiedClients.insert(peer.connectionId, VerifiedClient{peer.certificateChainDer, now, verdict});
+    return verdict;
+}
+
 std::optional<HttpResponse> LabEstServer::checkAuth(const QString &operation, const HttpRequest &request,
                                                     const HttpsServer::Peer &peer, Certificate *clientCert,
                                                     bool *ownIdentityOnly) const
 {
-    QList<Certificate> chain;
-    for (const QByteArray &der : peer.certificateChainDer) {
-        auto cert = Certificate::fromDer(der);
-        if (cert)
-            chain.append(*cert);
-    }
-    Result<Certificate> verified = chain.isEmpty()
-                                       ? fail(ErrorCode::Authentication, QStringLiteral("no client certificate"))
-                                       : m_ca.verifyClient(chain);
+    const Result<Certificate> verified = verifiedClient(peer);
     if (verified && clientCert)
         *clientCert = *verified;
 

@@ -11,6 +11,8 @@
 #include "LruSet.h"
 #include "crypto/CsrAttributes.h"
 
+#include <QDateTime>
+#include <QHash>
 #include <QObject>
 #include <QThreadPool>
 #include <QUrl>
@@ -88,8 +90,18 @@ private:
     [[nodiscard]] HttpResponse certsOnlyResponse(const QList<crypto::Certificate> &certs) const;
     [[nodiscard]] bool shouldDefer(const crypto::CertificateRequest &csr);
 
+    [[nodiscard]] Result<crypto::Certificate> verifiedClient(const HttpsServer::Peer &peer) const;
+
+    struct VerifiedClient {
+        QList<QByteArray> chainDer;
+        QDateTime at;
+        Result<crypto::Certificate> verdict;
+    };
+    static constexpr qsizetype kVerifiedClientsKept = 4096;
+
     LabCa m_ca;
     Options m_options;
+    mutable QHash<quint64, VerifiedClient> m_verifiedClients; ///< by connection
     HttpsServer *m_server = nullptr;
     LruSet m_deferred; ///< SHA-256 of CSRs already answered with 202
     QThreadPool m_keygenPool;
