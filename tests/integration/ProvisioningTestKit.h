@@ -113,6 +113,7 @@ public:
         dc.watchUsb = false;
         dc.settleDelay = std::chrono::milliseconds(50);
         dc.watchSerial = false; // the units are pseudo-terminals: the system's ttys are of no interest
+        dc.serialScanInterval = std::chrono::milliseconds(100); // how often the links are checked (re-plugs)
         m_discovery = std::make_unique<drivers::DeviceDiscovery>(dc);
         provisioning::StationConfig sc;
         sc.operatorName = QStringLiteral("tester");
@@ -122,20 +123,26 @@ public:
         QObject::connect(m_station.get(), &provisioning::Station::setupFailed,
                          [this](const Error &e) { m_setupError = e.toString(); });
         QObject::connect(m_station.get(), &provisioning::Station::jobFinished,
-                         [this](int slot, const provisioning::JobResult &r) { m_results.insert(slot, r); });
+                         [this](int slot, const provisioning::JobResult &r) {
+                             m_results.insert(slot, r);
+                             ++m_finished;
+                         });
         QObject::connect(m_station.get(), &provisioning::Station::slotChanged, [this](int i) {
             if (m_station->slotInfo(i).state == provisioning::JobState::AwaitingScan)
                 QTimer::singleShot(0, m_station.get(), [this] { feed(); });
         });
     }
 
-    /// Runs until every link has a result (or the timeout); returns the results by slot.
+    /// Runs until every link has a result (or the timeout); returns the results by slot. Called again
+    /// (the station keeps running, as on a line), it waits for `m_expected` more finished jobs: the next
+    /// units plugged into the same links.
     QMap<int, provisioning::JobResult> run(int timeoutMs = 60000)
     {
         // A real event loop (QTest::qWait sleeps between its rounds): quit as soon as the last unit is done.
         QEventLoop loop;
-        auto check = [this, &loop] {
-            if (!m_setupError.isEmpty() || (m_results.size() >= m_expected && m_station->activeJobs() == 0))
+        const int target = m_finished + m_expected;
+        auto check = [this, &loop, target] {
+            if (!m_setupError.isEmpty() || (m_finished >= target && m_station->activeJobs() == 0))
                 loop.quit();
         };
         const QMetaObject::Connection c1 =
@@ -145,8 +152,11 @@ public:
         const QMetaObject::Connection c3 =
             QObject::connect(m_station.get(), &provisioning::Station::setupFailed, &loop, check, Qt::QueuedConnection);
         QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
-        m_station->start();
-        m_discovery->start();
+        if (!m_started) {
+            m_started = true;
+            m_station->start();
+            m_discovery->start();
+        }
         QTimer::singleShot(0, &loop, check);
         loop.exec();
         QObject::disconnect(c1);
@@ -179,6 +189,8 @@ private:
     QStringList m_barcodes;
     QStringList m_answers;
     int m_expected;
+    int m_finished = 0;
+    bool m_started = false;
     QMap<int, provisioning::JobResult> m_results;
     QString m_setupError;
 };
