@@ -38,9 +38,14 @@ Result<void> DeviceStorage::load()
 Result<void> DeviceStorage::write(const QString &name, const QByteArray &data)
 {
     if (!m_directory.isEmpty()) {
-        // Key files are created owner-only, like a device's protected storage.
+        // Key files are created owner-only, like a device's protected storage. Atomic, so a simulator that
+        // is killed keeps either the old or the new content, but not fsynced: the simulated flash outlives
+        // the simulator process, not a power cut of the host (and sixteen units committing at once would
+        // queue on the host's one disk journal, which real units, each with its own flash, do not).
         const bool secret = QFileInfo(name).fileName().contains(QLatin1String("key"));
-        if (auto w = writeFileAtomically(pathOf(name), data, secret ? FileSecrecy::Secret : FileSecrecy::Public); !w)
+        if (auto w = writeFileAtomically(pathOf(name), data, secret ? FileSecrecy::Secret : FileSecrecy::Public,
+                                         FileDurability::Deferred);
+            !w)
             return w;
     }
     m_blobs.insert(name, data);
