@@ -52,9 +52,57 @@ Result<BignumPtr> serialNumber(const QByteArray &requested)
     return bn;
 }
 
-/// Builds and signs a certificate. `issuerCert` null means self-signed.
+/// Copies `from` (algorithm, parameters, key bits) into the certificate's SubjectPublicKeyInfo without
+/// going through an EVP_PKEY. False for parameters of a kind it does not copy (the caller then encodes).
+bool copySpki(X509 *cert, const X509_PUBKEY *from)
+{
+    const unsigned char *bits = nullptr;
+    int length = 0;
+    X509_ALGOR *algorithm = nullptr;
+    if (!from || X509_PUBKEY_get0_param(nullptr, &bits, &length, &algorithm, from) != 1 || !algorithm || !bits ||
+        length <= 0)
+        return false;
+    const ASN1_OBJECT *oid = nullptr;
+    int parameterType = V_ASN1_UNDEF;
+    const void *parameter = nullptr;
+    X509_ALGOR_get0(&oid, &parameterType, &parameter, algorithm);
+    void *parameterCopy = nullptr;
+    switch (parameterType) {
+    case V_ASN1_UNDEF: // Ed25519, Ed448: absent
+    case V_ASN1_NULL:  // RSA
+        break;
+    case V_ASN1_OBJECT: // EC: the named curve
+        parameterCopy = OBJ_dup(static_cast<const ASN1_OBJECT *>(parameter));
+        if (!parameterCopy)
+            return false;
+        break;
+    case V_ASN1_SEQUENCE: // explicit parameters, RSA-PSS
+        parameterCopy = ASN1_STRING_dup(static_cast<const ASN1_STRING *>(parameter));
+        if (!parameterCopy)
+            return false;
+        break;
+    default: return false;
+    }
+    ASN1_OBJECT *oidCopy = OBJ_dup(oid);
+    auto *bitsCopy = static_cast<unsigned char *>(OPENSSL_memdup(bits, size_t(length)));
+    if (!oidCopy || !bitsCopy ||
+        X509_PUBKEY_set0_param(X509_get_X509_PUBKEY(cert), oidCopy, parameterType, parameterCopy, bitsCopy, length) !=
+            1) {
+        ASN1_OBJECT_free(oidCopy);
+        OPENSSL_free(bitsCopy);
+        if (parameterType == V_ASN1_OBJECT)
+            ASN1_OBJECT_free(static_cast<ASN1_OBJECT *>(parameterCopy));
+        else if (parameterType == V_ASN1_SEQUENCE)
+            ASN1_STRING_free(static_cast<ASN1_STRING *>(parameterCopy));
+        return false;
+    }
+    return true;
+}
+
+/// Builds and signs a certificate. `issuerCert` null means self-signed. `subjectSpki`, when given, is the
+/// subject key's SubjectPublicKeyInfo as received, copied instead of encoding `subjectKey` again.
 Result<Certificate> build(const CertificateProfile &profile, const PrivateKey &subjectKey, X509 *issuerCert,
-                          const PrivateKey &signingKey)
+                          const PrivateKey &signingKey, const X509_PUBKEY *subjectSpki = nullptr)
 {
     if (subjectKey.isNull())
         return fail(ErrorCode::InvalidArgument, QStringLiteral("No subject key for the certificate"));
@@ -92,7 +140,7 @@ Result<Certificate> build(const CertificateProfile &profile, const PrivateKey &s
     X509NamePtr subject(*subjectName);
     if (X509_set_subject_name(cert.get(), subject.get()) != 1 ||
         X509_set_issuer_name(cert.get(), issuerCert ? X509_get_subject_name(issuerCert) : subject.get()) != 1 ||
-        X509_set_pubkey(cert.get(), subjectKey.native()) != 1)
+        (!copySpki(cert.get(), subjectSpki) && X509_set_pubkey(cert.get(), subjectKey.native()) != 1))
         return fail(takeOpenSslError(QStringLiteral("Filling in the certificate")));
 
     BasicConstraintsPtr bc(BASIC_CONSTRAINTS_new());
@@ -199,6 +247,17 @@ Result<Certificate> build(const CertificateProfile &profile, const PrivateKey &s
     if (X509_sign(cert.get(), signingKey.native(), x509::signingDigest(signingKey.native())) <= 0)
         return fail(takeOpenSslError(QStringLiteral("Signing the certificate")));
     clearOpenSslErrors();
+    if (subjectSpki) {
+        // Copied key bytes leave the object without a decoded key (a verifier looks for one): hand back the
+        // certificate as any reader of it gets it, parsed from its DER.
+        unsigned char *der = nullptr;
+        const int length = i2d_X509(cert.get(), &der);
+        if (length <= 0)
+            return fail(takeOpenSslError(QStringLiteral("Encoding the certificate")));
+        auto parsed = Certificate::fromDer(QByteArray(reinterpret_cast<const char *>(der), length));
+        OPENSSL_free(der);
+        return parsed;
+    }
     return Certificate::adopt(cert.release());
 }
 
@@ -219,6 +278,20 @@ Result<Certificate> CertificateIssuer::issue(const CertificateProfile &profile, 
                     QStringLiteral("The issuer key does not belong to the issuer certificate"),
                     issuerCert.subject().toString());
     return build(profile, subjectKey, issuerCert.native(), issuerKey);
+}
+
+Result<Certificate> CertificateIssuer::issue(const CertificateProfile &profile, const CertificateRequest &csr,
+                                             const Certificate &issuerCert, const PrivateKey &issuerKey)
+{
+    if (issuerCert.isNull())
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("No issuer certificate"));
+    if (csr.isNull())
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("No certificate request"));
+    if (!issuerCert.matchesKey(issuerKey))
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("The issuer key does not belong to the issuer certificate"),
+                    issuerCert.subject().toString());
+    return build(profile, csr.publicKey(), issuerCert.native(), issuerKey, X509_REQ_get_X509_PUBKEY(csr.native()));
 }
 
 } // namespace station::crypto

@@ -39,6 +39,11 @@ public:
     /// identifier and authority key identifier extensions.
     [[nodiscard]] static Result<Certificate> issue(const CertificateProfile &profile, const PrivateKey &subjectKey,
                                                    const Certificate &issuerCert, const PrivateKey &issuerKey);
+    /// A certificate for the key of `csr` (an EST enrollment): its SubjectPublicKeyInfo is copied as the
+    /// request carries it, not encoded again from the key (that costs OpenSSL 3.0's encoder lookup).
+    /// The CSR's signature is the caller's to check.
+    [[nodiscard]] static Result<Certificate> issue(const CertificateProfile &profile, const CertificateRequest &csr,
+                                                   const Certificate &issuerCert, const PrivateKey &issuerKey);
 };
 
 } // namespace station::crypto

@@ -222,6 +222,8 @@ Result<Certificate> LabCa::issueUnitCertificate(const CertificateRequest &csr, c
         profile.keyUsage |= KeyEncipherment;
     profile.extendedKeyUsages = {QStringLiteral("clientAuth")}; // to authenticate its own simplereenroll
     // Never the enrollment policy: a unit's certificate must not let it enroll other identities.
+    if (!subjectKey)
+        return CertificateIssuer::issue(profile, csr, caCert, caKey);
     return CertificateIssuer::issue(profile, key, caCert, caKey);
 }
 

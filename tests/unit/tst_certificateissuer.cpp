@@ -104,6 +104,48 @@ private slots:
         QCOMPARE(cert->subject(), csr->subject());
     }
 
+    void issue_forCsr_copiesItsSubjectPublicKeyInfo_data()
+    {
+        QTest::addColumn<KeyType>("type");
+        QTest::addRow("P-256 (curve OID parameter)") << KeyType::EcP256;
+        QTest::addRow("P-384") << KeyType::EcP384;
+        QTest::addRow("RSA-2048 (NULL parameter)") << KeyType::Rsa2048;
+        QTest::addRow("Ed25519 (no parameter)") << KeyType::Ed25519;
+    }
+
+    void issue_forCsr_copiesItsSubjectPublicKeyInfo()
+    {
+        QFETCH(KeyType, type);
+        auto deviceKey = PrivateKey::generate(type);
+        QVERIFY(deviceKey);
+        CsrSpec spec;
+        spec.subject = *DistinguishedName::parse(QStringLiteral("CN=spki-copy"));
+        auto built = CertificateRequest::create(spec, *deviceKey);
+        QVERIFY(built);
+        auto csr = CertificateRequest::fromDer(built->toDer()); // as a server receives it
+        QVERIFY(csr);
+        CertificateProfile profile;
+        profile.subject = csr->subject();
+        auto cert = CertificateIssuer::issue(profile, *csr, m_ca, m_caKey);
+        QVERIFY2(cert, qPrintable(cert ? QString() : cert.error().toString()));
+        // The SubjectPublicKeyInfo byte for byte, a key that is the device's, and a certificate that
+        // survives a round trip through DER and chains to the CA.
+        QCOMPARE(cert->publicKeyDer(), csr->publicKeyDer());
+        QVERIFY(cert->matchesKey(*deviceKey));
+        auto reparsed = Certificate::fromDer(cert->toDer());
+        QVERIFY(reparsed);
+        QVERIFY(reparsed->matchesKey(*deviceKey));
+        QVERIFY(!reparsed->publicKey().isNull());
+        ChainVerifier verifier({m_ca});
+        QVERIFY2(verifier.verify(*reparsed, {}).has_value(), "does not chain to the CA");
+        // The subject key identifier is the key's (RFC 5280 method 1), as for a certificate built from the key.
+        auto fromKey = CertificateIssuer::issue(profile, csr->publicKey(), m_ca, m_caKey);
+        QVERIFY(fromKey);
+        const ASN1_OCTET_STRING *copied = X509_get0_subject_key_id(cert->native());
+        QVERIFY(copied);
+        QCOMPARE(ASN1_OCTET_STRING_cmp(copied, X509_get0_subject_key_id(fromKey->native())), 0);
+    }
+
     void issue_explicitSerialAndDates_areUsed()
     {
         auto leafKey = PrivateKey::generate(KeyType::Ed25519);
