@@ -9,18 +9,27 @@
 
 using station::drivers::LinePacer;
 
-class TestLinePacer : public QObject
-{
-    Q_OBJECT
-private:
-    struct Arrival {
-        qint64 atUs;
-        QByteArray bytes;
-    };
+namespace {
 
-    /// Runs a real event loop (QTest::qWait sleeps between its rounds, which would delay deliveries)
-    /// until `pacer` has delivered everything.
-    static void runUntilIdle(LinePacer &pacer, QEventLoop &loop)
+struct Arrival {
+    qint64 atUs;
+    QByteArray bytes;
+};
+
+/// A pacer at `baud` that records when each delivery arrives, and a real event loop to wait on
+/// (QTest::qWait sleeps between its rounds, which would delay deliveries).
+struct Line {
+    explicit Line(int baud) { pacer.setBaudRate(baud); }
+
+    void push(const QByteArray &bytes)
+    {
+        if (!clock.isValid())
+            clock.start();
+        pacer.push(bytes);
+    }
+
+    /// Runs until everything pushed has arrived (3 s at most).
+    void runUntilIdle()
     {
         if (pacer.isIdle())
             return;
@@ -28,103 +37,89 @@ private:
         loop.exec();
     }
 
-    static QByteArray pattern(int n)
+    [[nodiscard]] QByteArray all() const
     {
-        QByteArray b(n, '\0');
-        for (int i = 0; i < n; ++i)
-            b[i] = char(i * 7 + 3);
-        return b;
+        QByteArray out;
+        for (const Arrival &a : got)
+            out += a.bytes;
+        return out;
     }
 
+    QElapsedTimer clock;
+    QEventLoop loop;
+    QList<Arrival> got;
+    LinePacer pacer{[this](const QByteArray &b) {
+        got.append({clock.nsecsElapsed() / 1000, b});
+        if (pacer.isIdle())
+            loop.quit();
+    }};
+};
+
+QByteArray pattern(int n)
+{
+    QByteArray b(n, '\0');
+    for (int i = 0; i < n; ++i)
+        b[i] = char(i * 7 + 3);
+    return b;
+}
+
+} // namespace
+
+class TestLinePacer : public QObject
+{
+    Q_OBJECT
 private slots:
     void longPush_arrivesAtTheBaudRate()
     {
-        QElapsedTimer clock;
-        QEventLoop loop;
-        QList<Arrival> got;
-        LinePacer *p = nullptr;
-        LinePacer pacer([&](const QByteArray &b) {
-            got.append({clock.nsecsElapsed() / 1000, b});
-            if (p->isIdle())
-                loop.quit();
-        });
-        p = &pacer;
-        pacer.setBaudRate(115200); // 11520 bytes/s: 1152 bytes take 100 ms
+        Line line(115200); // 11520 bytes/s: 1152 bytes take 100 ms
         const QByteArray data = pattern(1152);
-        clock.start();
-        pacer.push(data);
-        runUntilIdle(pacer, loop);
-        QVERIFY(pacer.isIdle());
-        QByteArray all;
-        for (const Arrival &a : got)
-            all += a.bytes;
-        QCOMPARE(all, data);
+        line.push(data);
+        line.runUntilIdle();
+        QVERIFY(line.pacer.isIdle());
+        QCOMPARE(line.all(), data);
         // Never ahead of the line: after t microseconds at most t / 86.8 bytes have arrived.
         qint64 sum = 0;
-        for (const Arrival &a : got) {
+        for (const Arrival &a : line.got) {
             sum += a.bytes.size();
             QVERIFY2(double(sum) <= double(a.atUs) / 86.805 + 1.0,
                      qPrintable(QStringLiteral("%1 bytes at %2 us").arg(sum).arg(a.atUs)));
         }
         // The last byte on time (100 ms) - a little late from the event loop at most.
-        const qint64 lastUs = got.last().atUs;
+        const qint64 lastUs = line.got.last().atUs;
         QVERIFY2(lastUs >= 99'900 && lastUs < 106'000, qPrintable(QString::number(lastUs)));
         // Batches, not one wake per byte.
-        QVERIFY2(got.size() <= 60, qPrintable(QString::number(got.size())));
+        QVERIFY2(line.got.size() <= 60, qPrintable(QString::number(line.got.size())));
     }
 
     void idleLine_givesNoBurst()
     {
-        QElapsedTimer clock;
-        QEventLoop loop;
-        qint64 doneUs = -1;
-        QByteArray got;
-        LinePacer *p = nullptr;
-        LinePacer pacer([&](const QByteArray &b) {
-            got += b;
-            doneUs = clock.nsecsElapsed() / 1000;
-            if (p->isIdle())
-                loop.quit();
-        });
-        p = &pacer;
-        pacer.setBaudRate(115200);
+        Line line(115200);
         QTest::qWait(50); // idle: a UART has no credit to spend
-        clock.start();
-        pacer.push(pattern(230));
-        runUntilIdle(pacer, loop);
-        QVERIFY(pacer.isIdle());
-        QCOMPARE(got.size(), 230);
+        line.push(pattern(230));
+        line.runUntilIdle();
+        QVERIFY(line.pacer.isIdle());
+        QCOMPARE(line.all().size(), 230);
+        const qint64 doneUs = line.got.last().atUs;
         QVERIFY2(doneUs >= 19'900 && doneUs < 26'000, qPrintable(QString::number(doneUs))); // 230 / 11520 s
     }
 
     void pushesQueueBehindEachOther_andEachEndIsExact()
     {
-        QElapsedTimer clock;
-        QEventLoop loop;
-        QList<Arrival> got;
-        LinePacer *p = nullptr;
-        LinePacer pacer([&](const QByteArray &b) {
-            got.append({clock.nsecsElapsed() / 1000, b});
-            if (p->isIdle())
-                loop.quit();
-        });
-        p = &pacer;
-        pacer.setBaudRate(115200);
-        clock.start();
-        pacer.push(QByteArray(10, 'a')); // ends at 868 us
-        pacer.push(QByteArray(20, 'b')); // ends at 2604 us
-        runUntilIdle(pacer, loop);
-        QVERIFY(pacer.isIdle());
-        QByteArray all;
+        Line line(115200);
+        line.push(QByteArray(10, 'a'));       // ends at 868 us
+        line.pacer.push(QByteArray(20, 'b')); // ends at 2604 us
+        line.runUntilIdle();
+        QVERIFY(line.pacer.isIdle());
+        QCOMPARE(line.all(), QByteArray(10, 'a') + QByteArray(20, 'b'));
         qint64 aEnd = -1, bEnd = -1;
-        for (const Arrival &a : got) {
-            all += a.bytes;
-            if (all.size() == 10)
+        qsizetype sum = 0;
+        for (const Arrival &a : line.got) {
+            sum += a.bytes.size();
+            if (sum == 10)
                 aEnd = a.atUs;
-            if (all.size() == 30)
+            if (sum == 30)
                 bEnd = a.atUs;
         }
-        QCOMPARE(all, QByteArray(10, 'a') + QByteArray(20, 'b'));
         QVERIFY2(aEnd >= 860 && aEnd < 3000, qPrintable(QString::number(aEnd)));
         QVERIFY2(bEnd >= 2590 && bEnd < 5000, qPrintable(QString::number(bEnd)));
     }
