@@ -11,6 +11,8 @@ using station::drivers::LinePacer;
 
 namespace {
 
+constexpr qint64 kSlackUs = 250'000; ///< how late a delivery may be on a loaded machine
+
 struct Arrival {
     qint64 atUs;
     QByteArray bytes;
@@ -84,9 +86,10 @@ private slots:
             QVERIFY2(double(sum) <= double(a.atUs) / 86.805 + 1.0,
                      qPrintable(QStringLiteral("%1 bytes at %2 us").arg(sum).arg(a.atUs)));
         }
-        // The last byte on time (100 ms) - a little late from the event loop at most.
+        // The last byte not before its time (100 ms); late only by what a loaded event loop adds (the bound is
+        // loose: the suite also runs under ASan on a busy machine).
         const qint64 lastUs = line.got.last().atUs;
-        QVERIFY2(lastUs >= 99'900 && lastUs < 106'000, qPrintable(QString::number(lastUs)));
+        QVERIFY2(lastUs >= 99'900 && lastUs < 100'000 + kSlackUs, qPrintable(QString::number(lastUs)));
         // Batches, not one wake per byte.
         QVERIFY2(line.got.size() <= 60, qPrintable(QString::number(line.got.size())));
     }
@@ -100,7 +103,7 @@ private slots:
         QVERIFY(line.pacer.isIdle());
         QCOMPARE(line.all().size(), 230);
         const qint64 doneUs = line.got.last().atUs;
-        QVERIFY2(doneUs >= 19'900 && doneUs < 26'000, qPrintable(QString::number(doneUs))); // 230 / 11520 s
+        QVERIFY2(doneUs >= 19'900 && doneUs < 20'000 + kSlackUs, qPrintable(QString::number(doneUs))); // 230/11520 s
     }
 
     void pushesQueueBehindEachOther_andEachEndIsExact()
@@ -115,13 +118,14 @@ private slots:
         qsizetype sum = 0;
         for (const Arrival &a : line.got) {
             sum += a.bytes.size();
-            if (sum == 10)
+            if (sum >= 10 && aEnd < 0)
                 aEnd = a.atUs;
-            if (sum == 30)
+            if (sum >= 30 && bEnd < 0)
                 bEnd = a.atUs;
         }
-        QVERIFY2(aEnd >= 860 && aEnd < 3000, qPrintable(QString::number(aEnd)));
-        QVERIFY2(bEnd >= 2590 && bEnd < 5000, qPrintable(QString::number(bEnd)));
+        // Each push's end arrives at its time: not before (a loaded loop may deliver both at once, later).
+        QVERIFY2(aEnd >= 860 && aEnd < 868 + kSlackUs, qPrintable(QString::number(aEnd)));
+        QVERIFY2(bEnd >= 2590 && bEnd < 2604 + kSlackUs, qPrintable(QString::number(bEnd)));
     }
 
     void clear_dropsWhatIsOnTheLine()
