@@ -33,7 +33,10 @@ enum class EstScript {
     WrongKey,
     OtherCa,
     DropEnroll,
-    Unreachable
+    Unreachable,
+    CsrAttrsNone404,      ///< the CSR attributes, asked for when the job starts (prefetched): none (RFC 7030 4.5.2)
+    CsrAttrsError500,     ///< the same, failing
+    CsrAttrsBusy503ThenOk ///< the same, busy once
 };
 
 } // namespace
@@ -349,6 +352,13 @@ private slots:
                                                                 << "est-outcome-unknown";
         QTest::newRow("est server goes away") << S << dev << "" << EstScript::Unreachable << "FAIL"
                                               << "est-unreachable";
+        // The CSR attributes travel while the unit is opened: their failure still ends the job at its step.
+        QTest::newRow("csrattrs 404: none to apply") << S << dev << "" << EstScript::CsrAttrsNone404 << "PASS"
+                                                     << "";
+        QTest::newRow("csrattrs 500") << S << dev << "" << EstScript::CsrAttrsError500 << "FAIL"
+                                      << "est-server-error";
+        QTest::newRow("csrattrs 503 then answers") << S << dev << "" << EstScript::CsrAttrsBusy503ThenOk << "PASS"
+                                                   << "";
     }
     void failureMatrix()
     {
@@ -371,9 +381,11 @@ private slots:
             k.auth = QStringLiteral("none");
             k.subject = QStringLiteral("CN={serial}"); // the scripted server's certificates carry the CN only
             // The server going away: every csrattrs GET is dropped (Qt retries a GET once, the job retries).
-            k.csrattrs = est == EstScript::Unreachable;
+            const bool atCsrAttrs = est == EstScript::Unreachable || est == EstScript::CsrAttrsNone404 ||
+                                    est == EstScript::CsrAttrsError500 || est == EstScript::CsrAttrsBusy503ThenOk;
+            k.csrattrs = atCsrAttrs;
             scriptEst(server, est,
-                      est == EstScript::Unreachable       ? QStringLiteral("csrattrs")
+                      atCsrAttrs                          ? QStringLiteral("csrattrs")
                       : origin == QLatin1String("server") ? QStringLiteral("serverkeygen")
                                                           : QStringLiteral("simpleenroll"));
         }
@@ -428,11 +440,14 @@ private:
         switch (script) {
         case EstScript::None: break;
         case EstScript::Pending202: server.enqueue(op, A::respond(202, text, "pending", {{"Retry-After", "1"}})); break;
-        case EstScript::Busy503ThenOk: server.enqueue(op, A::respond(503, text, "busy")); break;
+        case EstScript::Busy503ThenOk:
+        case EstScript::CsrAttrsBusy503ThenOk: server.enqueue(op, A::respond(503, text, "busy")); break;
         case EstScript::Refuse400: server.enqueue(op, A::respond(400, text, "bad request")); break;
         case EstScript::Refuse401: server.enqueue(op, A::respond(401, text, "who are you")); break;
-        case EstScript::Refuse404: server.enqueue(op, A::respond(404, text, "no such DMS")); break;
-        case EstScript::Error500: server.enqueue(op, A::respond(500, text, "boom")); break;
+        case EstScript::Refuse404:
+        case EstScript::CsrAttrsNone404: server.enqueue(op, A::respond(404, text, "no such DMS")); break;
+        case EstScript::Error500:
+        case EstScript::CsrAttrsError500: server.enqueue(op, A::respond(500, text, "boom")); break;
         case EstScript::Garbage: server.enqueue(op, A::respond(200, kPkcs7, "this is not a certificate at all")); break;
         case EstScript::WrongKey: {
             crypto::PrivateKey other;
