@@ -9,9 +9,21 @@
 #include <QCborMap>
 #include <QCborValue>
 
+#include <limits>
+
 #include <memory>
 
 namespace station::drivers {
+
+std::optional<int> cborInt(const QCborValue &value)
+{
+    if (!value.isInteger())
+        return std::nullopt;
+    const qint64 v = value.toInteger();
+    if (v < std::numeric_limits<int>::min() || v > std::numeric_limits<int>::max())
+        return std::nullopt;
+    return int(v);
+}
 
 Result<CoseSign1> CoseSign1::decode(const QByteArray &cbor)
 {
@@ -37,7 +49,10 @@ Result<CoseSign1> CoseSign1::decode(const QByteArray &cbor)
         const QCborValue header = QCborValue::fromCbor(cose.protectedHeader, &error);
         if (error.error != QCborError::NoError || !header.isMap())
             return fail(ErrorCode::Parse, QStringLiteral("The COSE protected header is not a CBOR map"));
-        cose.algorithm = static_cast<int>(header.toMap().value(1).toInteger());
+        const std::optional<int> algorithm = cborInt(header.toMap().value(1));
+        if (!algorithm)
+            return fail(ErrorCode::Parse, QStringLiteral("The COSE protected header names no integer algorithm"));
+        cose.algorithm = *algorithm;
     }
     const QCborValue kid = a.at(1).toMap().value(4);
     if (kid.isByteArray())

@@ -7,7 +7,16 @@
 
 #include <QByteArray>
 
+#include <optional>
+
+class QCborValue;
+
 namespace station::drivers {
+
+/// The value of an integer-typed CBOR item from untrusted bytes that must fit `int`; nothing for any other
+/// type or range. (QCborValue::toInteger() also converts a double, and a double beyond the range of qint64
+/// makes that conversion undefined behaviour: found by fuzz_atresponse.)
+[[nodiscard]] std::optional<int> cborInt(const QCborValue &value);
 
 class CoseSign1
 {

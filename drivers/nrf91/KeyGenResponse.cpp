@@ -52,10 +52,10 @@ Result<KeyGenResponse> KeyGenResponse::parse(const QByteArray &value)
         return fail(ErrorCode::Parse,
                     QStringLiteral("The %KEYGEN attestation payload is not the documented CBOR array"));
     const QCborArray a = payload.toArray();
-    r.payloadId = static_cast<int>(a.at(0).toInteger(-1));
+    r.payloadId = cborInt(a.at(0)).value_or(-1);
     r.deviceUuid = a.at(1).toByteArray();
     const QCborValue tag = QCborValue::fromCbor(a.at(2).toByteArray());
-    r.secTag = tag.isInteger() ? tag.toInteger() : a.at(2).toInteger(-1);
+    r.secTag = cborInt(tag).value_or(cborInt(a.at(2)).value_or(-1));
     r.csrDigest = a.at(3).toByteArray();
     if (a.size() > 4)
         r.nonce = a.at(4).toByteArray();

@@ -90,8 +90,13 @@ QList<QByteArray> corpusFiles(const QString &target, int maxFiles, qsizetype max
 {
     QList<QByteArray> files;
     const QDir dir(QStringLiteral(STATION_FUZZ_CORPUS_DIR "/") + target);
-    const QStringList names = dir.entryList(QDir::Files, QDir::Name);
-    for (const QString &name : names) {
+    // Inputs of fixed findings (regression-*) first, whatever the cap: they must be replayed every run.
+    QStringList names = dir.entryList({QStringLiteral("regression-*")}, QDir::Files, QDir::Name);
+    for (const QString &name : dir.entryList(QDir::Files, QDir::Name)) {
+        if (!name.startsWith(QLatin1String("regression-")))
+            names.append(name);
+    }
+    for (const QString &name : std::as_const(names)) {
         if (files.size() >= maxFiles)
             break;
         QFile file(dir.filePath(name));
