@@ -99,6 +99,18 @@ bool copySpki(X509 *cert, const X509_PUBKEY *from)
     return true;
 }
 
+/// An issuer certificate that is there and belongs to the signing key.
+Result<void> checkIssuer(const Certificate &issuerCert, const PrivateKey &issuerKey)
+{
+    if (issuerCert.isNull())
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("No issuer certificate"));
+    if (!issuerCert.matchesKey(issuerKey))
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("The issuer key does not belong to the issuer certificate"),
+                    issuerCert.subject().toString());
+    return {};
+}
+
 /// Builds and signs a certificate. `issuerCert` null means self-signed. `subjectSpki`, when given, is the
 /// subject key's SubjectPublicKeyInfo as received, copied instead of encoding `subjectKey` again.
 Result<Certificate> build(const CertificateProfile &profile, const PrivateKey &subjectKey, X509 *issuerCert,
@@ -271,26 +283,18 @@ Result<Certificate> CertificateIssuer::selfSigned(const CertificateProfile &prof
 Result<Certificate> CertificateIssuer::issue(const CertificateProfile &profile, const PrivateKey &subjectKey,
                                              const Certificate &issuerCert, const PrivateKey &issuerKey)
 {
-    if (issuerCert.isNull())
-        return fail(ErrorCode::InvalidArgument, QStringLiteral("No issuer certificate"));
-    if (!issuerCert.matchesKey(issuerKey))
-        return fail(ErrorCode::InvalidArgument,
-                    QStringLiteral("The issuer key does not belong to the issuer certificate"),
-                    issuerCert.subject().toString());
+    if (auto usable = checkIssuer(issuerCert, issuerKey); !usable)
+        return fail(usable.error());
     return build(profile, subjectKey, issuerCert.native(), issuerKey);
 }
 
 Result<Certificate> CertificateIssuer::issue(const CertificateProfile &profile, const CertificateRequest &csr,
                                              const Certificate &issuerCert, const PrivateKey &issuerKey)
 {
-    if (issuerCert.isNull())
-        return fail(ErrorCode::InvalidArgument, QStringLiteral("No issuer certificate"));
     if (csr.isNull())
         return fail(ErrorCode::InvalidArgument, QStringLiteral("No certificate request"));
-    if (!issuerCert.matchesKey(issuerKey))
-        return fail(ErrorCode::InvalidArgument,
-                    QStringLiteral("The issuer key does not belong to the issuer certificate"),
-                    issuerCert.subject().toString());
+    if (auto usable = checkIssuer(issuerCert, issuerKey); !usable)
+        return fail(usable.error());
     return build(profile, csr.publicKey(), issuerCert.native(), issuerKey, X509_REQ_get_X509_PUBKEY(csr.native()));
 }
 
