@@ -5,18 +5,12 @@
 
 #include "ProvisioningJob.h"
 
-#include <QCryptographicHash>
 #include <QLoggingCategory>
 #include <QPointer>
 
 namespace station::provisioning {
 
 Q_DECLARE_LOGGING_CATEGORY(lcJob)
-
-inline QString sha256Hex(const QByteArray &data)
-{
-    return QString::fromLatin1(QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex());
-}
 
 inline Error jobError(const QString &message, const QString &detail = {})
 {

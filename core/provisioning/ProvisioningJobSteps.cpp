@@ -13,6 +13,7 @@
 #include "manifest/Manifest.h"
 
 #include "crypto/AsyncKeyGeneration.h"
+#include "crypto/Encoding.h"
 #include "crypto/PrivateKey.h"
 
 namespace station::provisioning {
@@ -213,7 +214,7 @@ void ProvisioningJob::doGenerateKey()
             m_expectedPublicKey = csr->publicKeyDer();
             m_record.csrSha256 = csr->sha256Hex();
             m_record.csrSubject = csr->subject().toString();
-            m_record.publicKeySha256 = sha256Hex(m_expectedPublicKey);
+            m_record.publicKeySha256 = crypto::Encoding::sha256Hex(m_expectedPublicKey);
             m_csrAttrsUnmet = est::CsrAttributesPolicy::check(m_csrAttributes, *csr);
             m_record.evidence = evidenceJson();
             auto duplicate = m_ctx.manifest->findPass({}, m_record.publicKeySha256);
@@ -289,7 +290,7 @@ void ProvisioningJob::sendServerKeygen(const crypto::CertificateRequest &csr)
                    return failStep(JobFailure::EstBadAnswer,
                                    Error(ErrorCode::Parse, QStringLiteral("The serverkeygen answer carried no key")));
                m_expectedPublicKey = m_certificate.publicKeyDer();
-               m_record.publicKeySha256 = sha256Hex(m_expectedPublicKey);
+               m_record.publicKeySha256 = crypto::Encoding::sha256Hex(m_expectedPublicKey);
                m_serverKeyDigest = m_driver->storedKeyDigest(m_serverKey);
                if (auto ok = checkIssued(m_certificate); !ok)
                    return failStep(JobFailure::CertificateContent, ok.error());
